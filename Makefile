@@ -1,0 +1,31 @@
+# Thin wrappers; the real work is in CMake and scripts/.
+# make run    install what is missing, build, start sealkey on its defaults
+# make test   install what is missing, build, run every test (release, then ASan/UBSan unit tests)
+.PHONY: deps build build-asan run test test-release test-asan clean
+
+JOBS ?= $(shell nproc)
+
+deps:
+	@bash scripts/setup-deps
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+build-asan: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+
+run: build
+	@bash scripts/run
+
+test-release: build
+	@ctest --preset release -j $(JOBS)
+
+test-asan: build-asan
+	@ctest --preset debug -j $(JOBS)
+
+test: test-release test-asan
+
+clean:
+	rm -rf build build-asan

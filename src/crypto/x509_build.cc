@@ -1,0 +1,238 @@
+#include "crypto/x509_build.h"
+
+#include <cctype>
+#include <string>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "crypto/ossl_error.h"
+#include "crypto/signed_der.h"
+#include "crypto/random.h"
+
+namespace sealkey::crypto {
+namespace {
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> SplitEscaped(std::string_view text, char sep) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      cur.push_back(text[++i]);
+    } else if (text[i] == sep) {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(text[i]);
+    }
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+Result<UniquePtr<X509_NAME>> BuildName(const std::vector<NameEntry>& entries) {
+  if (entries.empty()) return Fail(ErrorCode::kInvalidArgument, "must not be empty", "subject");
+  UniquePtr<X509_NAME> name(X509_NAME_new());
+  for (const auto& e : entries) {
+    if (!X509_NAME_add_entry_by_txt(name.get(), e.type.c_str(), MBSTRING_UTF8,
+                                    reinterpret_cast<const unsigned char*>(e.value.data()),
+                                    static_cast<int>(e.value.size()), -1, 0)) {
+      return Fail(OpensslError(ErrorCode::kInvalidArgument,
+                               "cannot encode " + e.type + "=" + e.value, "subject"));
+    }
+  }
+  return name;
+}
+
+Status AddExtension(X509* cert, X509V3_CTX* ctx, int nid, const std::string& value) {
+  UniquePtr<X509_EXTENSION> ext(X509V3_EXT_conf_nid(nullptr, ctx, nid, value.c_str()));
+  if (!ext || !X509_add_ext(cert, ext.get(), -1)) {
+    return Fail(OpensslError(ErrorCode::kCrypto, std::string("adding extension ") +
+                                                     OBJ_nid2sn(nid) + " failed"));
+  }
+  return Ok();
+}
+
+std::string KeyUsageValue(const CertificateTemplate& t) {
+  if (t.is_ca) return "critical,keyCertSign,cRLSign,digitalSignature";
+  switch (t.usage) {
+    case CertUsage::kEncryption:
+      return "critical,keyEncipherment,dataEncipherment,keyAgreement";
+    case CertUsage::kSigningAndEncryption:
+      return "critical,digitalSignature,nonRepudiation,keyEncipherment,dataEncipherment";
+    default:
+      return "critical,digitalSignature,nonRepudiation";
+  }
+}
+
+Result<Bytes> ToDer(int (*i2d)(const X509_REQ*, unsigned char**), const X509_REQ* obj) {
+  unsigned char* out = nullptr;
+  int len = i2d(obj, &out);
+  if (len <= 0) return Fail(OpensslError(ErrorCode::kCrypto, "DER encoding failed"));
+  Bytes der(out, out + len);
+  OPENSSL_free(out);
+  return der;
+}
+
+}  // namespace
+
+Result<std::vector<NameEntry>> ParseDistinguishedName(std::string_view text) {
+  std::string trimmed = Trim(text);
+  if (trimmed.empty()) return Fail(ErrorCode::kInvalidArgument, "must not be empty", "subject");
+  bool slash_form = trimmed[0] == '/';
+  std::vector<std::string> parts =
+      SplitEscaped(slash_form ? std::string_view(trimmed).substr(1) : trimmed,
+                   slash_form ? '/' : ',');
+  std::vector<NameEntry> out;
+  for (const auto& raw : parts) {
+    std::string part = Trim(raw);
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    if (eq == std::string::npos) {
+      return Fail(ErrorCode::kInvalidArgument, "'" + part + "' is not TYPE=VALUE", "subject");
+    }
+    std::string type = Trim(part.substr(0, eq));
+    std::string value = Trim(part.substr(eq + 1));
+    if (OBJ_txt2nid(type.c_str()) == NID_undef) {
+      UniquePtr<ASN1_OBJECT> obj(OBJ_txt2obj(type.c_str(), 1));
+      ClearOpensslErrors();
+      if (!obj) {
+        return Fail(ErrorCode::kInvalidArgument, "unknown attribute type '" + type + "'",
+                    "subject");
+      }
+    }
+    if (value.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, "empty value for " + type, "subject");
+    }
+    if (type == "C" && (value.size() != 2 || !std::isalpha(static_cast<unsigned char>(value[0])) ||
+                        !std::isalpha(static_cast<unsigned char>(value[1])))) {
+      return Fail(ErrorCode::kInvalidArgument, "country (C) must be a two-letter code",
+                  "subject");
+    }
+    out.push_back({type, value});
+  }
+  if (out.empty()) return Fail(ErrorCode::kInvalidArgument, "no attributes", "subject");
+  return out;
+}
+
+Result<Bytes> BuildCsr(const PrivateKey& key, const std::vector<NameEntry>& subject,
+                       const SignOptions& options) {
+  auto name = BuildName(subject);
+  if (!name) return Fail(name.error());
+  UniquePtr<X509_REQ> req(X509_REQ_new());
+  if (!req || !X509_REQ_set_version(req.get(), 0) ||
+      !X509_REQ_set_subject_name(req.get(), name->get()) ||
+      !X509_REQ_set_pubkey(req.get(), key.get())) {
+    return Fail(OpensslError(ErrorCode::kCrypto, "building the request failed"));
+  }
+  auto ctx = NewSignContext(key, options);
+  if (!ctx) return Fail(ctx.error());
+  if (X509_REQ_sign_ctx(req.get(), ctx->get()) <= 0) {
+    return Fail(OpensslError(ErrorCode::kCrypto, "signing the request failed"));
+  }
+  return ToDer(i2d_X509_REQ, req.get());
+}
+
+Result<CsrInfo> VerifyCsr(ByteView data, const SignOptions& options) {
+  UniquePtr<X509_REQ> req;
+  if (AsChars(data).find("-----BEGIN") != std::string_view::npos) {
+    UniquePtr<BIO> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+    req.reset(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+  } else {
+    const unsigned char* p = data.data();
+    req.reset(d2i_X509_REQ(nullptr, &p, static_cast<long>(data.size())));
+    if (req && p != data.data() + data.size()) {
+      return Fail(ErrorCode::kMalformed, "trailing data after the request", "csr");
+    }
+  }
+  if (!req) return Fail(OpensslError(ErrorCode::kMalformed, "not a PKCS#10 request", "csr"));
+  EVP_PKEY* raw = X509_REQ_get_pubkey(req.get());  // new reference
+  auto pub = PublicKey::Adopt(UniquePtr<EVP_PKEY>(raw));
+  if (!pub) return Fail(pub.error());
+
+  // Proof of possession. SM2 goes over the exact TBS bytes with the explicit
+  // ID (see signed_der.h); other algorithms through OpenSSL, which honours the
+  // request's own digest choice.
+  Status ok = Ok();
+  if (pub->type() == KeyType::kSm2) {
+    unsigned char* der = nullptr;
+    int len = i2d_X509_REQ(req.get(), &der);
+    Bytes der_bytes(der, der + (len > 0 ? len : 0));
+    OPENSSL_free(der);
+    ok = VerifySignedDer(der_bytes, *pub, options, "csr");
+  } else if (X509_REQ_verify(req.get(), pub->get()) != 1) {
+    ClearOpensslErrors();
+    ok = Fail(ErrorCode::kVerifyFailed, "signature does not verify", "csr");
+  }
+  if (!ok) {
+    return Fail(ErrorCode::kVerifyFailed,
+                "the request's signature does not verify (no proof of possession): " +
+                    ok.error().message,
+                "csr");
+  }
+  return CsrInfo{ReadName(X509_REQ_get_subject_name(req.get())), std::move(*pub)};
+}
+
+Result<Certificate> IssueCertificate(const CertificateTemplate& t, const PublicKey& subject_key,
+                                     const PrivateKey& issuer_key, const Certificate* issuer,
+                                     const SignOptions& options) {
+  if (t.not_after <= t.not_before) {
+    return Fail(ErrorCode::kInvalidArgument, "not_after must be later than not_before",
+                "validity");
+  }
+  auto name = BuildName(t.subject);
+  if (!name) return Fail(name.error());
+  Bytes serial = t.serial;
+  if (serial.empty()) {
+    serial = RandomBytes(16);
+    serial[0] = (serial[0] & 0x7f) | 0x40;  // positive, full length
+  }
+  UniquePtr<X509> x(X509_new());
+  UniquePtr<BIGNUM> bn(BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr));
+  if (!x || !bn || !X509_set_version(x.get(), 2) ||
+      !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(x.get())) ||
+      !ASN1_TIME_set(X509_getm_notBefore(x.get()), static_cast<time_t>(t.not_before)) ||
+      !ASN1_TIME_set(X509_getm_notAfter(x.get()), static_cast<time_t>(t.not_after)) ||
+      !X509_set_subject_name(x.get(), name->get()) ||
+      !X509_set_issuer_name(x.get(),
+                            issuer ? X509_get_subject_name(issuer->get()) : name->get()) ||
+      !X509_set_pubkey(x.get(), subject_key.get())) {
+    return Fail(OpensslError(ErrorCode::kCrypto, "building the certificate failed"));
+  }
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, issuer ? issuer->get() : x.get(), x.get(), nullptr, nullptr, 0);
+  std::string bc = t.is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
+  if (t.is_ca && t.path_length) bc += ",pathlen:" + std::to_string(*t.path_length);
+  SEALKEY_RETURN_IF_ERROR(AddExtension(x.get(), &ctx, NID_basic_constraints, bc));
+  SEALKEY_RETURN_IF_ERROR(AddExtension(x.get(), &ctx, NID_key_usage, KeyUsageValue(t)));
+  SEALKEY_RETURN_IF_ERROR(AddExtension(x.get(), &ctx, NID_subject_key_identifier, "hash"));
+  SEALKEY_RETURN_IF_ERROR(
+      AddExtension(x.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+
+  auto sign_ctx = NewSignContext(issuer_key, options);
+  if (!sign_ctx) return Fail(sign_ctx.error());
+  if (X509_sign_ctx(x.get(), sign_ctx->get()) <= 0) {
+    return Fail(OpensslError(ErrorCode::kCrypto, "signing the certificate failed"));
+  }
+  return Certificate::Adopt(std::move(x));
+}
+
+Result<Certificate> SelfSign(const PrivateKey& key, const CertificateTemplate& tmpl,
+                             const SignOptions& options) {
+  auto pub = key.Public();
+  if (!pub) return Fail(pub.error());
+  return IssueCertificate(tmpl, *pub, key, nullptr, options);
+}
+
+}  // namespace sealkey::crypto
