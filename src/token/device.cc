@@ -20,4 +20,28 @@ std::string_view KeyUsageToken(KeyUsage usage) {
   return usage == KeyUsage::kSign ? "sign" : "encrypt";
 }
 
+namespace {
+tl::unexpected<Error> NotOnThisMedium(const char* what) {
+  return Fail(ErrorCode::kUnsupported, std::string(what) + " is not supported by this medium",
+              "device");
+}
+}  // namespace
+
+Status Device::DeleteKeyPair(const SecureBuffer&, std::string_view, KeyUsage) {
+  return NotOnThisMedium("deleting key pairs");
+}
+Result<std::string> Device::ImportPkcs12(const SecureBuffer&, ByteView, const SecureBuffer&) {
+  return NotOnThisMedium("PKCS#12 import");
+}
+Result<std::vector<SealEntry>> Device::ListSeals() { return NotOnThisMedium("seal storage"); }
+Result<std::string> Device::WriteSeal(const SecureBuffer&, std::string_view, ByteView) {
+  return NotOnThisMedium("seal storage");
+}
+Result<Bytes> Device::ReadSeal(const SecureBuffer&, std::string_view) {
+  return NotOnThisMedium("seal storage");
+}
+Status Device::DeleteSeal(const SecureBuffer&, std::string_view) {
+  return NotOnThisMedium("seal storage");
+}
+
 }  // namespace sealkey::token

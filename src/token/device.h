@@ -102,6 +102,23 @@ class Device {
   // signer may hold the medium open; it must not outlive the Device.
   virtual Result<std::unique_ptr<crypto::Signer>> OpenSigner(const SecureBuffer& pin,
                                                              std::string_view cert_ref) = 0;
+
+  // The optional capabilities below return kUnsupported unless a medium
+  // implements them.
+
+  // Removes the key pair of `container` with `usage` (after its certificate).
+  virtual Status DeleteKeyPair(const SecureBuffer& pin, std::string_view container,
+                               KeyUsage usage);
+  // PKCS#12: the key goes inside the medium with its certificate; chain
+  // certificates are stored stand-alone. Returns the certificate's ref.
+  virtual Result<std::string> ImportPkcs12(const SecureBuffer& pin, ByteView p12,
+                                           const SecureBuffer& password);
+  // Seals (D10): names are public, images need the PIN.
+  virtual Result<std::vector<SealEntry>> ListSeals();
+  virtual Result<std::string> WriteSeal(const SecureBuffer& pin, std::string_view name,
+                                        ByteView image);
+  virtual Result<Bytes> ReadSeal(const SecureBuffer& pin, std::string_view ref);
+  virtual Status DeleteSeal(const SecureBuffer& pin, std::string_view ref);
 };
 
 }  // namespace sealkey::token

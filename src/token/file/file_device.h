@@ -1,0 +1,83 @@
+// FileDevice: sealkey's own soft token, one directory holding `device.skd`
+// (format: docs/file-device.md) and `device.lock`.
+//
+// A random 32-byte master key seals every private object (private keys, seal
+// images) with the device's AEAD; the master key is wrapped separately under
+// keys derived from the user PIN and the administrator (SO) PIN with the
+// device's slow KDF. Certificates and public keys are public objects, as on a
+// hardware token, so media and certificates can be listed without a PIN.
+//
+// Every operation is one transaction: take the directory's flock, read the
+// file, change it, replace it atomically (base/atomic_file.h). A PIN try is
+// recorded on disk *before* the PIN is checked and given back on success, so
+// killing the process mid-check cannot be used to guess for free.
+//
+// Thread-compatible: use one FileDevice from one thread at a time; several
+// processes may use the same device concurrently.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "crypto/aead.h"
+#include "crypto/password_kdf.h"
+#include "token/device.h"
+
+namespace sealkey::token::file {
+
+struct DeviceState;
+struct StoredObject;
+
+struct CreateParams {
+  std::string label;
+  SecureBuffer user_pin;
+  SecureBuffer so_pin;
+  int max_tries = 6;
+  crypto::AeadAlg aead = crypto::AeadAlg::kSm4CtrHmacSm3;
+  crypto::KdfParams kdf;
+  std::optional<uint64_t> capacity;  // bytes; unlimited when absent
+};
+
+class FileDevice final : public Device {
+ public:
+  // Creates a device in `dir`, which must not exist yet.
+  static Result<std::unique_ptr<FileDevice>> Create(const std::string& dir,
+                                                    const CreateParams& params,
+                                                    const Clock& clock = SystemClock::Instance());
+  // Opens an existing device; fails with a clear error if the file is
+  // missing, corrupted or truncated.
+  static Result<std::unique_ptr<FileDevice>> Open(const std::string& dir);
+
+  const std::string& dir() const { return dir_; }
+
+  Result<DeviceInfo> Info() override;
+  Result<std::vector<CertificateEntry>> ListCertificates() override;
+  Status VerifyPin(const SecureBuffer& pin) override;
+  Status ChangePin(const SecureBuffer& old_pin, const SecureBuffer& new_pin) override;
+  Status Unblock(const SecureBuffer& so_pin, const SecureBuffer& new_user_pin) override;
+  Status DeleteCertificate(const SecureBuffer& pin, std::string_view ref) override;
+  Result<std::string> ImportCertificate(const SecureBuffer& pin, ByteView der) override;
+  Result<GeneratedKey> GenerateKeyPair(const SecureBuffer& pin, crypto::KeyAlg alg,
+                                       KeyUsage usage, std::string_view container) override;
+  Result<std::unique_ptr<crypto::Signer>> OpenSigner(const SecureBuffer& pin,
+                                                     std::string_view cert_ref) override;
+  Status DeleteKeyPair(const SecureBuffer& pin, std::string_view container,
+                       KeyUsage usage) override;
+  Result<std::string> ImportPkcs12(const SecureBuffer& pin, ByteView p12,
+                                   const SecureBuffer& password) override;
+  Result<std::vector<SealEntry>> ListSeals() override;
+  Result<std::string> WriteSeal(const SecureBuffer& pin, std::string_view name,
+                                ByteView image) override;
+  Result<Bytes> ReadSeal(const SecureBuffer& pin, std::string_view ref) override;
+  Status DeleteSeal(const SecureBuffer& pin, std::string_view ref) override;
+
+ private:
+  class Transaction;
+  explicit FileDevice(std::string dir) : dir_(std::move(dir)) {}
+
+  std::string dir_;
+};
+
+}  // namespace sealkey::token::file
