@@ -14,11 +14,19 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kPinIncorrect: return "pin_incorrect";
     case ErrorCode::kPinLocked: return "pin_locked";
+    case ErrorCode::kPinRequired: return "pin_required";
     case ErrorCode::kIo: return "io_error";
     case ErrorCode::kCrypto: return "crypto_error";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";
+}
+
+Result<ErrorCode> ErrorCodeFromName(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kInternal); ++i) {
+    if (ErrorCodeName(static_cast<ErrorCode>(i)) == name) return static_cast<ErrorCode>(i);
+  }
+  return Fail(ErrorCode::kInvalidArgument, "unknown error code " + std::string(name));
 }
 
 std::string Error::ToString() const {

@@ -25,6 +25,7 @@ enum class ErrorCode {
   kPermissionDenied,
   kPinIncorrect,
   kPinLocked,
+  kPinRequired,       // the operation needs a PIN and none was given or cached
   kIo,
   kCrypto,            // the crypto library failed for a reason not above
   kInternal,
@@ -32,6 +33,10 @@ enum class ErrorCode {
 
 // Stable snake_case name of a code, e.g. "verify_failed".
 std::string_view ErrorCodeName(ErrorCode code);
+
+struct Error;
+template <typename T>
+using Result = tl::expected<T, Error>;
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
@@ -42,9 +47,10 @@ struct Error {
   std::string ToString() const;
 };
 
-template <typename T>
-using Result = tl::expected<T, Error>;
 using Status = Result<void>;
+
+// The inverse of ErrorCodeName (for errors that crossed a process boundary).
+Result<ErrorCode> ErrorCodeFromName(std::string_view name);
 
 // Builds the failing side of a Result: `return Fail(ErrorCode::kMalformed, "...", "signature");`
 inline tl::unexpected<Error> Fail(ErrorCode code, std::string message,

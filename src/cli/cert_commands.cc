@@ -11,11 +11,15 @@
 #include "base/encoding.h"
 #include "base/file.h"
 #include "cli/command.h"
+#include "cli/media_call.h"
 #include "cli/output.h"
 #include "crypto/digest.h"
 #include "crypto/x509.h"
 
 namespace sealkey::cli {
+
+void RegisterCertMediaCommands(CLI::App& cert, CommandContext& ctx);  // cert_media_commands.cc
+
 namespace {
 
 using crypto::Certificate;
@@ -119,13 +123,25 @@ nlohmann::json ToJson(const CertificateInfo& info, const Certificate& cert) {
 
 struct ShowOptions {
   std::string file;
+  std::string device;
+  std::string cert;
   std::string field;
   std::string thumbprint;
   bool all_thumbprints = false;
 };
 
+Result<Bytes> LoadShown(const ShowOptions& opt, const GlobalOptions& global) {
+  if (!opt.file.empty()) return ReadFile(opt.file, "file");
+  if (opt.device.empty() || opt.cert.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "give a FILE, or --device and --cert", "file");
+  }
+  auto r = CallMedia(global, {{"op", "cert.get"}, {"device", opt.device}, {"cert", opt.cert}});
+  if (!r) return Fail(r.error());
+  return HexDecode((*r)["der"].get<std::string>());
+}
+
 Status Show(const ShowOptions& opt, const GlobalOptions& global) {
-  auto data = ReadFile(opt.file, "file");
+  auto data = LoadShown(opt, global);
   if (!data) return Fail(data.error());
   auto cert = Certificate::Parse(*data);
   if (!cert) return Fail(cert.error());
@@ -154,7 +170,8 @@ Status Show(const ShowOptions& opt, const GlobalOptions& global) {
     std::cout << ToJson(info, *cert).dump(2) << "\n";
     return Ok();
   }
-  std::cout << Tr("Certificate", "证书") << "  " << opt.file << "\n";
+  std::cout << Tr("Certificate", "证书") << "  "
+            << (opt.file.empty() ? opt.device + " / " + opt.cert : opt.file) << "\n";
   for (const auto& f : fields) {
     bool is_thumb = f.key == "sha1" || f.key == "sha256" || f.key == "sm3" || f.key == "md5";
     if (is_thumb && f.key != "sha1" && !opt.all_thumbprints) continue;
@@ -178,12 +195,15 @@ Status Show(const ShowOptions& opt, const GlobalOptions& global) {
 }  // namespace
 
 void RegisterCertCommands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* cert = app.add_subcommand("cert", "Certificates: show details (D4)");
+  CLI::App* cert = app.add_subcommand("cert", "Certificates (D2, D4, D5)");
   cert->require_subcommand(1);
+  RegisterCertMediaCommands(*cert, ctx);
 
   auto opt = std::make_shared<ShowOptions>();
   CLI::App* show = cert->add_subcommand("show", "Show a certificate file's details");
-  show->add_option("file", opt->file, "Certificate file (PEM, DER or base64)")->required();
+  show->add_option("file", opt->file, "Certificate file (PEM, DER or base64)");
+  show->add_option("--device,-d", opt->device, "Show a certificate on this device");
+  show->add_option("--cert,-c", opt->cert, "Certificate ref or SHA-1 thumbprint (with --device)");
   show->add_option("--field", opt->field,
                    "Print one field alone: subject, issuer, serial, type, public-key, "
                    "signature-algorithm, not-before, not-after, version, key-usage, "

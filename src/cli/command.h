@@ -15,7 +15,8 @@ class App;
 namespace sealkey::cli {
 
 struct GlobalOptions {
-  bool json = false;  // --json: machine-readable output (and errors)
+  bool json = false;       // --json: machine-readable output (and errors)
+  bool pin_stdin = false;  // --pin-stdin: secrets are read as lines from stdin
 };
 
 struct CommandContext {
@@ -25,5 +26,11 @@ struct CommandContext {
 
 // One function per command group file (cert_commands.cc, ...).
 void RegisterCertCommands(CLI::App& app, CommandContext& ctx);
+void RegisterDeviceCommands(CLI::App& app, CommandContext& ctx);
+void RegisterKeyCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSignCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSealCommands(CLI::App& app, CommandContext& ctx);
+void RegisterAgentCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSettingsCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

@@ -35,7 +35,15 @@ int main(int argc, char** argv) {
 
   sealkey::cli::CommandContext ctx;
   app.add_flag("--json", ctx.global.json, "Machine-readable JSON output");
+  app.add_flag("--pin-stdin", ctx.global.pin_stdin,
+               "Read PINs and passwords as lines from stdin (for scripts)");
+  sealkey::cli::RegisterDeviceCommands(app, ctx);
   sealkey::cli::RegisterCertCommands(app, ctx);
+  sealkey::cli::RegisterKeyCommands(app, ctx);
+  sealkey::cli::RegisterSignCommands(app, ctx);
+  sealkey::cli::RegisterSealCommands(app, ctx);
+  sealkey::cli::RegisterAgentCommands(app, ctx);
+  sealkey::cli::RegisterSettingsCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

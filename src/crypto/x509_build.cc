@@ -128,19 +128,56 @@ Result<std::vector<NameEntry>> ParseDistinguishedName(std::string_view text) {
 
 Result<Bytes> BuildCsr(const PrivateKey& key, const std::vector<NameEntry>& subject,
                        const SignOptions& options) {
+  auto pub = key.Public();
+  if (!pub) return Fail(pub.error());
+  KeySigner signer(key);
+  return BuildCsrWithSigner(signer, *pub, subject, options);
+}
+
+Result<Bytes> BuildCsrWithSigner(Signer& signer, const PublicKey& public_key,
+                                 const std::vector<NameEntry>& subject,
+                                 const SignOptions& options) {
+  if (signer.key_type() != public_key.type()) {
+    return Fail(ErrorCode::kInvalidArgument, "the signer's key does not match the public key",
+                "key");
+  }
   auto name = BuildName(subject);
   if (!name) return Fail(name.error());
   UniquePtr<X509_REQ> req(X509_REQ_new());
   if (!req || !X509_REQ_set_version(req.get(), 0) ||
       !X509_REQ_set_subject_name(req.get(), name->get()) ||
-      !X509_REQ_set_pubkey(req.get(), key.get())) {
+      !X509_REQ_set_pubkey(req.get(), public_key.get())) {
     return Fail(OpensslError(ErrorCode::kCrypto, "building the request failed"));
   }
-  auto ctx = NewSignContext(key, options);
-  if (!ctx) return Fail(ctx.error());
-  if (X509_REQ_sign_ctx(req.get(), ctx->get()) <= 0) {
-    return Fail(OpensslError(ErrorCode::kCrypto, "signing the request failed"));
+  // The signature algorithm goes into the request before the TBS is taken.
+  X509_ALGOR* alg = X509_ALGOR_new();
+  int nid = public_key.type() == KeyType::kSm2     ? NID_SM2_with_SM3
+            : public_key.type() == KeyType::kEcP256 ? NID_ecdsa_with_SHA256
+                                                    : NID_sha256WithRSAEncryption;
+  if (public_key.type() == KeyType::kRsa && options.rsa_pss) {
+    X509_ALGOR_free(alg);
+    return Fail(ErrorCode::kUnsupported, "PSS-signed requests are not supported", "padding");
   }
+  X509_ALGOR_set0(alg, OBJ_nid2obj(nid),
+                  public_key.type() == KeyType::kRsa ? V_ASN1_NULL : V_ASN1_UNDEF, nullptr);
+  X509_REQ_set1_signature_algo(req.get(), alg);
+  X509_ALGOR_free(alg);
+  unsigned char* tbs = nullptr;
+  int tbs_len = i2d_re_X509_REQ_tbs(req.get(), &tbs);
+  if (tbs_len <= 0) return Fail(OpensslError(ErrorCode::kCrypto, "encoding the request failed"));
+  Bytes tbs_bytes(tbs, tbs + tbs_len);
+  OPENSSL_free(tbs);
+  SignOptions opt = options;
+  opt.hash = HashAlg::kSha256;
+  auto sig = signer.Sign(tbs_bytes, opt);
+  if (!sig) return Fail(sig.error());
+  ASN1_BIT_STRING* bits = ASN1_BIT_STRING_new();
+  ASN1_BIT_STRING_set(bits, sig->data(), static_cast<int>(sig->size()));
+  // Whole octets: without this flag OpenSSL derives "unused bits" from the
+  // last byte's trailing zeros and corrupts the signature.
+  bits->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
+  bits->flags |= ASN1_STRING_FLAG_BITS_LEFT;
+  X509_REQ_set0_signature(req.get(), bits);
   return ToDer(i2d_X509_REQ, req.get());
 }
 

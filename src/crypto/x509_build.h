@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "crypto/key.h"
 #include "crypto/sign.h"
+#include "crypto/signer.h"
 #include "crypto/x509.h"
 
 namespace sealkey::crypto {
@@ -24,6 +25,11 @@ Result<std::vector<NameEntry>> ParseDistinguishedName(std::string_view text);
 // A DER PKCS#10 request for `key`'s public key, signed by `key`.
 Result<Bytes> BuildCsr(const PrivateKey& key, const std::vector<NameEntry>& subject,
                        const SignOptions& options = {});
+
+// The same, signed through `signer` (a key inside a medium) for `public_key`.
+Result<Bytes> BuildCsrWithSigner(Signer& signer, const PublicKey& public_key,
+                                 const std::vector<NameEntry>& subject,
+                                 const SignOptions& options = {});
 
 struct CsrInfo {
   std::vector<NameEntry> subject;

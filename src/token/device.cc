@@ -27,6 +27,10 @@ tl::unexpected<Error> NotOnThisMedium(const char* what) {
 }
 }  // namespace
 
+Result<std::unique_ptr<crypto::Signer>> Device::OpenKeySigner(const SecureBuffer&,
+                                                               std::string_view, KeyUsage) {
+  return NotOnThisMedium("signing with a key that has no certificate");
+}
 Status Device::DeleteKeyPair(const SecureBuffer&, std::string_view, KeyUsage) {
   return NotOnThisMedium("deleting key pairs");
 }

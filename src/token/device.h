@@ -103,6 +103,12 @@ class Device {
   virtual Result<std::unique_ptr<crypto::Signer>> OpenSigner(const SecureBuffer& pin,
                                                              std::string_view cert_ref) = 0;
 
+  // A signer for the private key of `container` with `usage` (for example to
+  // sign a CSR before any certificate exists).
+  virtual Result<std::unique_ptr<crypto::Signer>> OpenKeySigner(const SecureBuffer& pin,
+                                                                std::string_view container,
+                                                                KeyUsage usage);
+
   // The optional capabilities below return kUnsupported unless a medium
   // implements them.
 

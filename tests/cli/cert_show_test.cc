@@ -106,7 +106,9 @@ TEST_F(CertShowTest, BadInputGivesOneClearLineAndExitCode) {
   EXPECT_EQ(j["error"]["code"], "malformed");
   EXPECT_EQ(j["error"]["field"], "certificate");
   auto usage = Sealkey({"cert", "show"});
-  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_EQ(usage.exit_code, 1);
+  EXPECT_NE(usage.err.find("give a FILE, or --device and --cert"), std::string::npos) << usage.err;
+  EXPECT_EQ(Sealkey({"cert", "frobnicate"}).exit_code, 2);
   auto bad_thumb = Sealkey({"cert", "show", "--thumbprint", "crc32", cert_});
   EXPECT_EQ(bad_thumb.exit_code, 1);
 }

@@ -63,6 +63,9 @@ class FileDevice final : public Device {
                                        KeyUsage usage, std::string_view container) override;
   Result<std::unique_ptr<crypto::Signer>> OpenSigner(const SecureBuffer& pin,
                                                      std::string_view cert_ref) override;
+  Result<std::unique_ptr<crypto::Signer>> OpenKeySigner(const SecureBuffer& pin,
+                                                        std::string_view container,
+                                                        KeyUsage usage) override;
   Status DeleteKeyPair(const SecureBuffer& pin, std::string_view container,
                        KeyUsage usage) override;
   Result<std::string> ImportPkcs12(const SecureBuffer& pin, ByteView p12,

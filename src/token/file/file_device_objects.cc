@@ -198,19 +198,35 @@ Result<GeneratedKey> FileDevice::GenerateKeyPair(const SecureBuffer& pin, crypto
 
 Result<std::unique_ptr<crypto::Signer>> FileDevice::OpenSigner(const SecureBuffer& pin,
                                                                std::string_view cert_ref) {
+  std::string container;
+  std::optional<KeyUsage> usage;
+  {
+    auto txn = Transaction::Begin(dir_);
+    if (!txn) return Fail(txn.error());
+    StoredObject* cert = FindObject(txn->state(), ObjectClass::kCertificate, cert_ref);
+    if (!cert) {
+      return Fail(ErrorCode::kNotFound,
+                  "no certificate " + std::string(cert_ref) + " on this device", "certificate");
+    }
+    container = cert->container;
+    usage = cert->usage;
+  }
+  if (container.empty() || !usage) {
+    return Fail(ErrorCode::kNotFound, "this certificate has no private key on the device",
+                "certificate");
+  }
+  return OpenKeySigner(pin, container, *usage);
+}
+
+Result<std::unique_ptr<crypto::Signer>> FileDevice::OpenKeySigner(const SecureBuffer& pin,
+                                                                  std::string_view container,
+                                                                  KeyUsage usage) {
   auto txn = Transaction::Begin(dir_);
   if (!txn) return Fail(txn.error());
   DeviceState& s = txn->state();
-  StoredObject* cert = FindObject(s, ObjectClass::kCertificate, cert_ref);
-  if (!cert) {
-    return Fail(ErrorCode::kNotFound, "no certificate " + std::string(cert_ref) + " on this device",
-                "certificate");
-  }
-  StoredObject* priv = cert->container.empty()
-                           ? nullptr
-                           : FindKey(s, ObjectClass::kPrivateKey, cert->container, cert->usage);
+  StoredObject* priv = FindKey(s, ObjectClass::kPrivateKey, container, usage);
   if (!priv) {
-    return Fail(ErrorCode::kNotFound, "this certificate has no private key on the device",
+    return Fail(ErrorCode::kNotFound, "no private key for this certificate on the device",
                 "certificate");
   }
   std::string priv_ref = priv->ref;
@@ -219,8 +235,8 @@ Result<std::unique_ptr<crypto::Signer>> FileDevice::OpenSigner(const SecureBuffe
   if (!master) return Fail(master.error());
   auto pkcs8 = crypto::AeadOpen(s.aead, master->span(), ObjectAad(s, priv_ref), sealed);
   if (!pkcs8) {
-    return Fail(ErrorCode::kMalformed, "the private key object is damaged: " +
-                                           pkcs8.error().message, "device");
+    return Fail(ErrorCode::kMalformed,
+                "the private key object is damaged: " + pkcs8.error().message, "device");
   }
   auto key = crypto::PrivateKey::FromPkcs8Der(pkcs8->span());
   if (!key) return Fail(key.error());

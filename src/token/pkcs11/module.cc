@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -184,6 +185,10 @@ Result<std::vector<CK_MECHANISM_TYPE>> Module::Mechanisms(CK_SLOT_ID slot) const
   if (rv != CKR_OK) return Fail(RvError(rv, "C_GetMechanismList"));
   mechanisms.resize(count);
   return mechanisms;
+}
+
+bool HasMechanism(const std::vector<CK_MECHANISM_TYPE>& mechanisms, CK_MECHANISM_TYPE mechanism) {
+  return std::find(mechanisms.begin(), mechanisms.end(), mechanism) != mechanisms.end();
 }
 
 std::string RvName(CK_RV rv) {

@@ -68,6 +68,9 @@ class Module {
   std::map<CK_SLOT_ID, int> user_login_holds_;
 };
 
+// Whether `mechanism` is in a C_GetMechanismList result.
+bool HasMechanism(const std::vector<CK_MECHANISM_TYPE>& mechanisms, CK_MECHANISM_TYPE mechanism);
+
 // "CKR_PIN_INCORRECT", or "CKR_0x..." for values this table does not know.
 std::string RvName(CK_RV rv);
 

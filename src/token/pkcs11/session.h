@@ -67,6 +67,9 @@ class Session {
   // it is destroyed (for Signers). Requires a CKU_USER login.
   void KeepLogin();
 
+  // Whether the user is logged in, from C_GetSessionInfo (CKS_R*_USER_FUNCTIONS).
+  Result<bool> UserLoggedIn() const;
+
   // C_SetPIN / C_InitPIN; errors from PinRvError (field "new_pin" for
   // rejected new PINs).
   Status SetPin(const SecureBuffer& old_pin, const SecureBuffer& new_pin);
@@ -106,6 +109,7 @@ class Session {
   CK_SESSION_HANDLE handle_;
   bool open_ = true;
   bool logged_in_ = false;
+  CK_USER_TYPE user_ = CKU_USER;
   bool keeps_login_ = false;
 };
 
