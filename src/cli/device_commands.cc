@@ -117,30 +117,32 @@ Status Create(const GlobalOptions& g, const CreateOptions& o) {
   return Ok();
 }
 
-Status ChangePin(const GlobalOptions& g, const std::string& device) {
-  auto old_pin = ReadSecret({"Current PIN", "SEALKEY_PIN", "pin"}, g.pin_stdin);
-  if (!old_pin) return Fail(old_pin.error());
-  auto new_pin = ReadSecret({"New PIN", "SEALKEY_NEW_PIN", "new_pin", true}, g.pin_stdin);
-  if (!new_pin) return Fail(new_pin.error());
-  auto r = CallMedia(g, {{"op", "device.change_pin"}, {"device", device},
-                         {"old_pin", HexEncode(old_pin->span())},
-                         {"new_pin", HexEncode(new_pin->span())}});
+// Reads two secrets and sends them with `op`; prints `done` on success.
+Status TwoSecretOp(const GlobalOptions& g, const std::string& device, const char* op,
+                   const SecretSpec& first, const char* first_key, const SecretSpec& second,
+                   std::string_view done) {
+  auto a = ReadSecret(first, g.pin_stdin);
+  if (!a) return Fail(a.error());
+  auto b = ReadSecret(second, g.pin_stdin);
+  if (!b) return Fail(b.error());
+  auto r = CallMedia(g, {{"op", op}, {"device", device}, {first_key, HexEncode(a->span())},
+                         {"new_pin", HexEncode(b->span())}});
   if (!r) return Fail(r.error());
-  if (!g.json) std::cout << Tr("PIN changed.", "PIN 已修改。") << "\n";
+  if (!g.json) std::cout << done << "\n";
   return Ok();
 }
 
+Status ChangePin(const GlobalOptions& g, const std::string& device) {
+  return TwoSecretOp(g, device, "device.change_pin", {"Current PIN", "SEALKEY_PIN", "pin"},
+                     "old_pin", {"New PIN", "SEALKEY_NEW_PIN", "new_pin", true},
+                     Tr("PIN changed.", "PIN 已修改。"));
+}
+
 Status Unblock(const GlobalOptions& g, const std::string& device) {
-  auto so = ReadSecret({"Administrator PIN", "SEALKEY_SO_PIN", "so_pin"}, g.pin_stdin);
-  if (!so) return Fail(so.error());
-  auto new_pin = ReadSecret({"New user PIN", "SEALKEY_NEW_PIN", "new_pin", true}, g.pin_stdin);
-  if (!new_pin) return Fail(new_pin.error());
-  auto r = CallMedia(g, {{"op", "device.unblock"}, {"device", device},
-                         {"so_pin", HexEncode(so->span())},
-                         {"new_pin", HexEncode(new_pin->span())}});
-  if (!r) return Fail(r.error());
-  if (!g.json) std::cout << Tr("User PIN unblocked and set.", "用户 PIN 已解锁并重设。") << "\n";
-  return Ok();
+  return TwoSecretOp(g, device, "device.unblock",
+                     {"Administrator PIN", "SEALKEY_SO_PIN", "so_pin"}, "so_pin",
+                     {"New user PIN", "SEALKEY_NEW_PIN", "new_pin", true},
+                     Tr("User PIN unblocked and set.", "用户 PIN 已解锁并重设。"));
 }
 
 Status Delete(const GlobalOptions& g, const std::string& device) {

@@ -1,5 +1,6 @@
 // Executor handlers: devices, certificates, keys, signing, seals.
 #include <algorithm>
+#include <functional>
 
 #include "base/encoding.h"
 #include "client/operations_internal.h"
@@ -71,24 +72,30 @@ Result<json> DeviceVerifyPin(const ExecContext&, const json&, token::Device* dev
   return json::object();
 }
 
+// change_pin and unblock: two secrets from the request, one device call.
+static Result<json> WithTwoSecrets(const json& req, const char* first, const char* second,
+                                   const std::function<Status(const SecureBuffer&,
+                                                              const SecureBuffer&)>& fn) {
+  auto a = SecretField(req, first);
+  if (!a) return Fail(a.error());
+  auto b = SecretField(req, second);
+  if (!b) return Fail(b.error());
+  SEALKEY_RETURN_IF_ERROR(fn(*a, *b));
+  return json::object();
+}
+
 Result<json> DeviceChangePin(const ExecContext&, const json& req, token::Device* dev,
                              const SecureBuffer*) {
-  auto old_pin = SecretField(req, "old_pin");
-  if (!old_pin) return Fail(old_pin.error());
-  auto new_pin = SecretField(req, "new_pin");
-  if (!new_pin) return Fail(new_pin.error());
-  SEALKEY_RETURN_IF_ERROR(dev->ChangePin(*old_pin, *new_pin));
-  return json::object();
+  return WithTwoSecrets(req, "old_pin", "new_pin", [dev](const auto& a, const auto& b) {
+    return dev->ChangePin(a, b);
+  });
 }
 
 Result<json> DeviceUnblock(const ExecContext&, const json& req, token::Device* dev,
                            const SecureBuffer*) {
-  auto so_pin = SecretField(req, "so_pin");
-  if (!so_pin) return Fail(so_pin.error());
-  auto new_pin = SecretField(req, "new_pin");
-  if (!new_pin) return Fail(new_pin.error());
-  SEALKEY_RETURN_IF_ERROR(dev->Unblock(*so_pin, *new_pin));
-  return json::object();
+  return WithTwoSecrets(req, "so_pin", "new_pin", [dev](const auto& a, const auto& b) {
+    return dev->Unblock(a, b);
+  });
 }
 
 Result<json> CertList(const ExecContext& ctx, const json& req, token::Device*, const SecureBuffer*) {

@@ -230,6 +230,16 @@ TEST_F(MediaCliTest, SoftHsmTokenIsListedAsADevice) {
   }
   EXPECT_EQ(labels, (std::vector<std::string>{"file-dev", "hsm-token"}));
   EXPECT_EQ(kinds, (std::vector<std::string>{"file", "pkcs11"}));
+  // A key generated on the token signs its own CSR there (OpenKeySigner).
+  auto gen = Sk({"key", "generate", "-d", "hsm-token", "--alg", "p256", "--subject", "/CN=hsm user",
+                 "-o", tmp_.File("hsm.csr")},
+                "123456\n");
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  EXPECT_EQ(RunCommand({"openssl", "req", "-verify", "-noout", "-in", tmp_.File("hsm.csr")}).exit_code,
+            0);
+  auto sm2 = Sk({"key", "generate", "-d", "hsm-token", "--alg", "sm2", "--subject", "/CN=x"},
+                "123456\n");
+  EXPECT_EQ(sm2.exit_code, 1);  // SoftHSM has no SM2 mechanism
   auto pin = Sk({"device", "change-pin", "-d", "hsm-token"}, "123456\n24681357\n");
   EXPECT_EQ(pin.exit_code, 0) << pin.err;
 }

@@ -102,21 +102,19 @@ Status FileDevice::VerifyPin(const SecureBuffer& pin) {
 }
 
 Status FileDevice::ChangePin(const SecureBuffer& old_pin, const SecureBuffer& new_pin) {
-  SEALKEY_RETURN_IF_ERROR(CheckNewPin(new_pin, "new_pin"));
-  auto txn = Transaction::Begin(dir_);
-  if (!txn) return Fail(txn.error());
-  auto master = txn->Unlock(PinKind::kUser, old_pin);
-  if (!master) return Fail(master.error());
-  DeviceState& s = txn->state();
-  SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kUser, new_pin, *master, s.user));
-  return txn->Commit();
+  return RewrapUserPin(false, old_pin, new_pin);
 }
 
 Status FileDevice::Unblock(const SecureBuffer& so_pin, const SecureBuffer& new_user_pin) {
+  return RewrapUserPin(true, so_pin, new_user_pin);
+}
+
+Status FileDevice::RewrapUserPin(bool with_so_pin, const SecureBuffer& pin,
+                                 const SecureBuffer& new_user_pin) {
   SEALKEY_RETURN_IF_ERROR(CheckNewPin(new_user_pin, "new_pin"));
   auto txn = Transaction::Begin(dir_);
   if (!txn) return Fail(txn.error());
-  auto master = txn->Unlock(PinKind::kSo, so_pin);
+  auto master = txn->Unlock(with_so_pin ? PinKind::kSo : PinKind::kUser, pin);
   if (!master) return Fail(master.error());
   DeviceState& s = txn->state();
   SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kUser, new_user_pin, *master, s.user));

@@ -79,6 +79,10 @@ class FileDevice final : public Device {
  private:
   class Transaction;
   explicit FileDevice(std::string dir) : dir_(std::move(dir)) {}
+  // Checks `pin` (the SO PIN if `with_so_pin`, else the user PIN), then wraps
+  // the master key under `new_user_pin` and gives the user PIN all its tries.
+  Status RewrapUserPin(bool with_so_pin, const SecureBuffer& pin,
+                       const SecureBuffer& new_user_pin);
 
   std::string dir_;
 };

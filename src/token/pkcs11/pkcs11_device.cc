@@ -122,20 +122,37 @@ class Pkcs11Device final : public Device {
     return scope->session.DestroyObject(cert->handle);
   }
 
+  Result<std::unique_ptr<crypto::Signer>> OpenKeySigner(const SecureBuffer& pin,
+                                                        std::string_view container,
+                                                        KeyUsage usage) override {
+    SEALKEY_RETURN_IF_ERROR(CheckPins({{&pin, "pin"}}));
+    auto mechanisms = module_->Mechanisms(slot_);
+    if (!mechanisms) return Fail(mechanisms.error());
+    auto scope = Login(CKU_USER, pin, "pin", true);  // R/W: see OpenSigner
+    if (!scope) return Fail(scope.error());
+    auto ids = ContainerIds(scope->session, container, usage);
+    if (!ids) return Fail(ids.error());
+    Bytes id = ids->front();
+    auto keys = pkcs11::FindById(scope->session, CKO_PRIVATE_KEY, id);
+    if (!keys) return Fail(keys.error());
+    if (keys->empty()) {
+      return Fail(ErrorCode::kNotFound, "the container's private key is missing", "container");
+    }
+    auto public_key = pkcs11::ReadKeyPairPublicKey(scope->session, keys->front(), id);
+    if (!public_key) return Fail(public_key.error());
+    scope->session.KeepLogin();
+    return pkcs11::NewPkcs11Signer(std::move(scope->session), id, std::move(*public_key),
+                                   std::move(*mechanisms));
+  }
+
   Status DeleteKeyPair(const SecureBuffer& pin, std::string_view container,
                        KeyUsage usage) override {
     SEALKEY_RETURN_IF_ERROR(CheckPins({{&pin, "pin"}}));
     auto scope = Login(CKU_USER, pin, "pin", true);
     if (!scope) return Fail(scope.error());
     Session& session = scope->session;
-    auto ids = pkcs11::FindContainerKeyIds(session, container, usage);
+    auto ids = ContainerIds(session, container, usage);
     if (!ids) return Fail(ids.error());
-    if (ids->empty()) {
-      return Fail(ErrorCode::kNotFound,
-                  "container '" + std::string(container) + "' has no " +
-                      std::string(KeyUsageToken(usage)) + " key pair on the token",
-                  "container");
-    }
     // Certificate first, private key last: if the module fails midway, what
     // is left is still a usable key pair, never a certificate without its key.
     for (const Bytes& id : *ids) {
@@ -197,6 +214,20 @@ class Pkcs11Device final : public Device {
   }
 
  private:
+  // The CKA_IDs of `container`'s key pair for `usage`; kNotFound when none.
+  static Result<std::vector<Bytes>> ContainerIds(Session& session, std::string_view container,
+                                                 KeyUsage usage) {
+    auto ids = pkcs11::FindContainerKeyIds(session, container, usage);
+    if (!ids) return Fail(ids.error());
+    if (ids->empty()) {
+      return Fail(ErrorCode::kNotFound,
+                  "container '" + std::string(container) + "' has no " +
+                      std::string(KeyUsageToken(usage)) + " key pair on the token",
+                  "container");
+    }
+    return ids;
+  }
+
   struct PinArg {
     const SecureBuffer* pin;
     std::string_view field;
