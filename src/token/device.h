@@ -35,6 +35,7 @@ enum class PinState { kOk, kCountLow, kFinalTry, kLocked };
 std::string_view PinStateToken(PinState state);  // "ok", "count_low", "final_try", "locked"
 
 struct PinStatus {
+  bool initialized = true;  // false: a token whose user PIN is not set yet
   PinState state = PinState::kOk;
   int tries_left = -1;  // -1 when the medium does not say
   int max_tries = -1;

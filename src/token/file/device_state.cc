@@ -34,7 +34,7 @@ PinRecord PinFromJson(const json& j) {
   p.max_tries = j.at("max_tries").get<int>();
   p.tries_left = j.at("tries_left").get<int>();
   p.salt = UnB64(j, "salt");
-  p.wrapped_key = UnB64(j, "wrapped_key");
+  p.wrapped_key = UnB64(j, "wrapped_key");  // empty: not initialised
   if (p.max_tries < 1 || p.max_tries > 100 || p.tries_left < 0 || p.tries_left > p.max_tries) {
     throw ParseError{"PIN retry counters are out of range"};
   }
@@ -46,6 +46,7 @@ ObjectClass ClassFromToken(const std::string& t) {
   if (t == "public_key") return ObjectClass::kPublicKey;
   if (t == "certificate") return ObjectClass::kCertificate;
   if (t == "seal") return ObjectClass::kSeal;
+  if (t == "data") return ObjectClass::kData;
   throw ParseError{"unknown object class '" + t + "'"};
 }
 
@@ -57,6 +58,7 @@ std::string_view ObjectClassToken(ObjectClass cls) {
     case ObjectClass::kPublicKey: return "public_key";
     case ObjectClass::kCertificate: return "certificate";
     case ObjectClass::kSeal: return "seal";
+    case ObjectClass::kData: return "data";
   }
   return "?";
 }
@@ -77,6 +79,8 @@ Bytes SerializeState(const DeviceState& s) {
     if (o.usage) jo["usage"] = KeyUsageToken(*o.usage);
     if (!o.name.empty()) jo["name"] = o.name;
     if (!o.mime.empty()) jo["mime"] = o.mime;
+    if (!o.id.empty()) jo["id"] = HexEncode(o.id);
+    if (o.sign_and_decrypt) jo["sign_and_decrypt"] = true;
     objects.push_back(std::move(jo));
   }
   json body = {{"format", kFormatVersion}, {"serial", s.serial},   {"label", s.label},
@@ -146,6 +150,12 @@ Result<DeviceState> ParseState(ByteView file) {
       }
       o.name = jo.value("name", "");
       o.mime = jo.value("mime", "");
+      o.sign_and_decrypt = jo.value("sign_and_decrypt", false);
+      if (jo.contains("id")) {
+        auto id = HexDecode(jo.at("id").get<std::string>());
+        if (!id) throw ParseError{"object id is not hex"};
+        o.id = *id;
+      }
       s.objects.push_back(std::move(o));
     }
     return s;

@@ -21,21 +21,25 @@ struct PinRecord {
   int max_tries = 6;
   int tries_left = 6;
   Bytes salt;         // KDF salt, 16 bytes
-  Bytes wrapped_key;  // AEAD(KEK(PIN), master key)
+  Bytes wrapped_key;  // AEAD(KEK(PIN), master key); empty: PIN not set yet
+  bool initialized() const { return !wrapped_key.empty(); }
 };
 
-enum class ObjectClass { kPrivateKey, kPublicKey, kCertificate, kSeal };
+enum class ObjectClass { kPrivateKey, kPublicKey, kCertificate, kSeal, kData };
 
 struct StoredObject {
   std::string ref;  // 16 lower-case hex characters, unique in the device
   ObjectClass cls = ObjectClass::kCertificate;
   std::string container;           // keys and their certificates
   std::optional<KeyUsage> usage;   // keys and their certificates
-  std::string name;                // seal name
-  std::string mime;                // seal image type
+  std::string name;                // seal name; label of keys, certificates, data
+  std::string mime;                // seal image type; application of data objects
+  Bytes id;                        // PKCS#11 CKA_ID when one was given; else derived
   bool is_private = false;         // value is AEAD-sealed under the master key
+  bool sign_and_decrypt = false;   // a key pair for both signing and decryption (PKCS#11)
   Bytes value;  // private key: sealed PKCS#8; public key: SPKI DER;
-                // certificate: DER; seal: sealed image bytes
+                // certificate: DER; seal: sealed image bytes; data: the value,
+                // sealed when private
 };
 
 struct DeviceState {

@@ -16,7 +16,7 @@ Result<std::unique_ptr<FileDevice>> FileDevice::Create(const std::string& dir,
   if (p.label.empty() || p.label.size() > 64) {
     return Fail(ErrorCode::kInvalidArgument, "must be 1 to 64 bytes", "label");
   }
-  SEALKEY_RETURN_IF_ERROR(CheckNewPin(p.user_pin, "pin"));
+  if (!p.user_pin.empty()) SEALKEY_RETURN_IF_ERROR(CheckNewPin(p.user_pin, "pin"));
   SEALKEY_RETURN_IF_ERROR(CheckNewPin(p.so_pin, "so_pin"));
   if (p.user_pin.Equals(p.so_pin.span())) {
     return Fail(ErrorCode::kInvalidArgument, "must differ from the user PIN", "so_pin");
@@ -43,7 +43,9 @@ Result<std::unique_ptr<FileDevice>> FileDevice::Create(const std::string& dir,
   s.user.max_tries = s.user.tries_left = p.max_tries;
   s.so.max_tries = s.so.tries_left = p.max_tries;
   SecureBuffer master = crypto::RandomSecret(crypto::kAeadKeySize);
-  SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kUser, p.user_pin, master, s.user));
+  if (!p.user_pin.empty()) {
+    SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kUser, p.user_pin, master, s.user));
+  }
   SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kSo, p.so_pin, master, s.so));
 
   // Write into a temporary directory, then rename it into place, so a crash
@@ -120,6 +122,80 @@ Status FileDevice::RewrapUserPin(bool with_so_pin, const SecureBuffer& pin,
   SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kUser, new_user_pin, *master, s.user));
   s.user.tries_left = s.user.max_tries;
   return txn->Commit();
+}
+
+Result<SecureBuffer> FileDevice::UnlockMasterKey(bool so, const SecureBuffer& pin) {
+  auto txn = Transaction::Begin(dir_);
+  if (!txn) return Fail(txn.error());
+  return txn->Unlock(so ? PinKind::kSo : PinKind::kUser, pin);
+}
+
+Result<DeviceState> FileDevice::ReadState() const {
+  auto txn = Transaction::Begin(dir_);
+  if (!txn) return Fail(txn.error());
+  return std::move(txn->state());
+}
+
+Status FileDevice::Update(const std::function<Status(DeviceState&)>& fn, bool growing) {
+  auto txn = Transaction::Begin(dir_);
+  if (!txn) return Fail(txn.error());
+  SEALKEY_RETURN_IF_ERROR(fn(txn->state()));
+  return txn->Commit(growing);
+}
+
+Status FileDevice::ChangeSoPin(const SecureBuffer& old_pin, const SecureBuffer& new_pin) {
+  SEALKEY_RETURN_IF_ERROR(CheckNewPin(new_pin, "new_pin"));
+  auto txn = Transaction::Begin(dir_);
+  if (!txn) return Fail(txn.error());
+  auto master = txn->Unlock(PinKind::kSo, old_pin);
+  if (!master) return Fail(master.error());
+  DeviceState& s = txn->state();
+  SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kSo, new_pin, *master, s.so));
+  return txn->Commit();
+}
+
+Status FileDevice::SetUserPin(const SecureBuffer& master_key, const SecureBuffer& new_pin) {
+  SEALKEY_RETURN_IF_ERROR(CheckNewPin(new_pin, "new_pin"));
+  return Update([&](DeviceState& s) -> Status {
+    SEALKEY_RETURN_IF_ERROR(WrapMasterKey(s, PinKind::kUser, new_pin, master_key, s.user));
+    s.user.tries_left = s.user.max_tries;
+    return Ok();
+  });
+}
+
+Status FileDevice::Reinitialize(const SecureBuffer& so_pin, const std::string& label) {
+  if (label.empty() || label.size() > 64) {
+    return Fail(ErrorCode::kInvalidArgument, "must be 1 to 64 bytes", "label");
+  }
+  auto txn = Transaction::Begin(dir_);
+  if (!txn) return Fail(txn.error());
+  auto master = txn->Unlock(PinKind::kSo, so_pin);
+  if (!master) return Fail(master.error());
+  DeviceState& s = txn->state();
+  s.objects.clear();
+  s.label = label;
+  s.user.wrapped_key.clear();
+  s.user.salt.clear();
+  s.user.tries_left = s.user.max_tries;
+  return txn->Commit();
+}
+
+Result<SecureBuffer> FileDevice::OpenPrivate(const DeviceState& state,
+                                             const SecureBuffer& master_key,
+                                             const StoredObject& object) {
+  if (!object.is_private) return SecureBuffer(object.value);
+  auto plain = crypto::AeadOpen(state.aead, master_key.span(), ObjectAad(state, object.ref),
+                                object.value);
+  if (!plain) {
+    return Fail(ErrorCode::kMalformed,
+                "object " + object.ref + " is damaged: " + plain.error().message, "device");
+  }
+  return plain;
+}
+
+Result<Bytes> FileDevice::SealPrivate(const DeviceState& state, const SecureBuffer& master_key,
+                                      const std::string& ref, ByteView plain) {
+  return crypto::AeadSeal(state.aead, master_key.span(), ObjectAad(state, ref), plain);
 }
 
 }  // namespace sealkey::token::file

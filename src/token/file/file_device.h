@@ -16,6 +16,7 @@
 // processes may use the same device concurrently.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,7 +33,7 @@ struct StoredObject;
 
 struct CreateParams {
   std::string label;
-  SecureBuffer user_pin;
+  SecureBuffer user_pin;  // may be empty: set later with SetUserPin (PKCS#11 C_InitPIN)
   SecureBuffer so_pin;
   int max_tries = 6;
   crypto::AeadAlg aead = crypto::AeadAlg::kSm4CtrHmacSm3;
@@ -51,6 +52,31 @@ class FileDevice final : public Device {
   static Result<std::unique_ptr<FileDevice>> Open(const std::string& dir);
 
   const std::string& dir() const { return dir_; }
+
+  // --- For long-lived clients (the PKCS#11 module): check a PIN once, then
+  // work with the master key, without the KDF on every operation.
+
+  // Verifies the user (or SO) PIN like every operation does, consuming and
+  // restoring a try, and returns the master key.
+  Result<SecureBuffer> UnlockMasterKey(bool so, const SecureBuffer& pin);
+  // A snapshot of the device as it is on disk (no PIN).
+  Result<DeviceState> ReadState() const;
+  // Runs `fn` on the current state under the device lock; commits when it
+  // succeeds (enforcing the capacity if `growing`), changes nothing if not.
+  Status Update(const std::function<Status(DeviceState&)>& fn, bool growing = false);
+  // Changes the administrator (SO) PIN.
+  Status ChangeSoPin(const SecureBuffer& old_pin, const SecureBuffer& new_pin);
+  // Sets the user PIN with a master key obtained through the SO PIN (C_InitPIN).
+  Status SetUserPin(const SecureBuffer& master_key, const SecureBuffer& new_pin);
+  // C_InitToken on an initialised device: checks the SO PIN, then removes
+  // every object, sets `label` and leaves the user PIN unset.
+  Status Reinitialize(const SecureBuffer& so_pin, const std::string& label);
+  // Decrypts a private object (key PKCS#8, seal, private data) with the master key.
+  static Result<SecureBuffer> OpenPrivate(const DeviceState& state, const SecureBuffer& master_key,
+                                          const StoredObject& object);
+  // Seals `plain` for a new private object `ref` of this device.
+  static Result<Bytes> SealPrivate(const DeviceState& state, const SecureBuffer& master_key,
+                                   const std::string& ref, ByteView plain);
 
   Result<DeviceInfo> Info() override;
   Result<std::vector<CertificateEntry>> ListCertificates() override;

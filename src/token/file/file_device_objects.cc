@@ -3,6 +3,7 @@
 
 #include "crypto/x509.h"
 #include "token/file/file_device.h"
+#include "token/file/objects.h"
 #include "token/file/transaction.h"
 
 namespace sealkey::token::file {
@@ -45,9 +46,11 @@ StoredObject* FindKey(DeviceState& s, ObjectClass cls, std::string_view containe
 
 }  // namespace
 
-// Shared with file_device_pkcs12.cc: stores a key pair, sealed, in `container`.
+std::string NewObjectRef(const DeviceState& s) { return NewRef(s); }
+
 Status StoreKeyPair(DeviceState& s, const SecureBuffer& master, const crypto::PrivateKey& key,
-                    const std::string& container, KeyUsage usage) {
+                    const std::string& container, KeyUsage usage, const Bytes& id,
+                    const std::string& label) {
   auto pkcs8 = key.ToPkcs8Der();
   if (!pkcs8) return Fail(pkcs8.error());
   auto pub = key.Public();
@@ -57,6 +60,8 @@ Status StoreKeyPair(DeviceState& s, const SecureBuffer& master, const crypto::Pr
   priv.cls = ObjectClass::kPrivateKey;
   priv.container = container;
   priv.usage = usage;
+  priv.id = id;
+  priv.name = label;
   priv.is_private = true;
   auto sealed = crypto::AeadSeal(s.aead, master.span(), ObjectAad(s, priv.ref), pkcs8->span());
   if (!sealed) return Fail(sealed.error());
@@ -67,15 +72,15 @@ Status StoreKeyPair(DeviceState& s, const SecureBuffer& master, const crypto::Pr
   pubo.cls = ObjectClass::kPublicKey;
   pubo.container = container;
   pubo.usage = usage;
+  pubo.id = id;
+  pubo.name = label;
   pubo.value = pub->ToDer();
   s.objects.push_back(std::move(pubo));
   return Ok();
 }
 
-// Shared with file_device_pkcs12.cc: adds a certificate, into the container
-// whose public key it carries (replacing an older certificate there), or
-// stand-alone. Returns its ref.
-Result<std::string> StoreCertificate(DeviceState& s, const crypto::Certificate& cert) {
+Result<std::string> StoreCertificate(DeviceState& s, const crypto::Certificate& cert,
+                                     const Bytes& id, const std::string& label) {
   Bytes der = cert.Der();
   for (const auto& o : s.objects) {
     if (o.cls == ObjectClass::kCertificate && o.value == der) {
@@ -89,10 +94,13 @@ Result<std::string> StoreCertificate(DeviceState& s, const crypto::Certificate& 
   c.ref = NewRef(s);
   c.cls = ObjectClass::kCertificate;
   c.value = std::move(der);
+  c.id = id;
+  c.name = label;
   for (const auto& o : s.objects) {
     if (o.cls == ObjectClass::kPublicKey && o.value == spki) {
       c.container = o.container;
       c.usage = o.usage;
+      if (c.id.empty()) c.id = o.id;  // keep the pair's CKA_ID
     }
   }
   if (!c.container.empty()) {

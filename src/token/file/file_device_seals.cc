@@ -6,13 +6,10 @@
 #include "crypto/ossl_error.h"
 #include "crypto/x509.h"
 #include "token/file/file_device.h"
+#include "token/file/objects.h"
 #include "token/file/transaction.h"
 
 namespace sealkey::token::file {
-
-Status StoreKeyPair(DeviceState& s, const SecureBuffer& master, const crypto::PrivateKey& key,
-                    const std::string& container, KeyUsage usage);
-Result<std::string> StoreCertificate(DeviceState& s, const crypto::Certificate& cert);
 
 namespace {
 

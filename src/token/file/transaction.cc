@@ -40,6 +40,11 @@ Result<SecureBuffer> FileDevice::Transaction::Unlock(PinKind kind, const SecureB
   const char* who = kind == PinKind::kUser ? "user PIN" : "administrator PIN";
   SEALKEY_RETURN_IF_ERROR(CheckPresentedPin(pin, field));
   PinRecord& rec = kind == PinKind::kUser ? state_->user : state_->so;
+  if (!rec.initialized()) {
+    return Fail(ErrorCode::kNotFound,
+                std::string("the ") + who + " is not set; set it with the administrator PIN",
+                field);
+  }
   if (rec.tries_left <= 0) {
     return Fail(ErrorCode::kPinLocked,
                 std::string("the ") + who + " is locked" +
@@ -107,6 +112,7 @@ std::string NewRef(const DeviceState& s) {
 
 PinStatus StatusOf(const PinRecord& r) {
   PinStatus st;
+  st.initialized = r.initialized();
   st.tries_left = r.tries_left;
   st.max_tries = r.max_tries;
   if (r.tries_left <= 0) st.state = PinState::kLocked;
