@@ -7,9 +7,15 @@ using namespace sealkey::p11;  // NOLINT
 
 namespace {
 
-// Token objects can be changed only in R/W sessions.
-CK_RV NeedRw(const Session& s) {
-  return (s.flags & CKF_RW_SESSION) ? CKR_OK : CKR_SESSION_READ_ONLY;
+// Token objects can be changed only in R/W sessions; session objects in any.
+CK_RV NeedRw(const Session& s, bool token_object = true) {
+  return (!token_object || (s.flags & CKF_RW_SESSION)) ? CKR_OK : CKR_SESSION_READ_ONLY;
+}
+
+bool IsTokenObject(const AttrMap& t) {
+  bool token = true;
+  ReadBool(t, CKA_TOKEN, &token);
+  return token;
 }
 
 }  // namespace
@@ -24,9 +30,9 @@ SEALKEY_P11_API C_CreateObject(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_UL
   if (rv != CKR_OK) return rv;
   AttrMap attrs;
   if ((rv = ParseTemplate(tmpl, count, &attrs)) != CKR_OK) return rv;
-  if ((rv = NeedRw(*s)) != CKR_OK) return rv;
+  if ((rv = NeedRw(*s, IsTokenObject(attrs))) != CKR_OK) return rv;
   std::string ref;
-  if ((rv = t->CreateObject(attrs, &ref)) != CKR_OK) return rv;
+  if ((rv = t->CreateObject(attrs, h, &ref)) != CKR_OK) return rv;
   *object = m.HandleFor(s->slot, ref);
   return CKR_OK;
 }
@@ -44,7 +50,7 @@ SEALKEY_P11_API C_DestroyObject(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object) {
   if (rv != CKR_OK) return rv;
   std::string ref;
   if ((rv = m.Resolve(s->slot, object, *t, &ref)) != CKR_OK) return rv;
-  if ((rv = NeedRw(*s)) != CKR_OK) return rv;
+  if ((rv = NeedRw(*s, !t->IsSessionObject(ref))) != CKR_OK) return rv;
   return t->DestroyObject(ref);
 }
 
@@ -85,7 +91,7 @@ SEALKEY_P11_API C_SetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object
   if ((rv = m.Resolve(s->slot, object, *t, &ref)) != CKR_OK) return rv;
   AttrMap attrs;
   if ((rv = ParseTemplate(tmpl, count, &attrs)) != CKR_OK) return rv;
-  if ((rv = NeedRw(*s)) != CKR_OK) return rv;
+  if ((rv = NeedRw(*s, !t->IsSessionObject(ref))) != CKR_OK) return rv;
   return t->SetAttributes(ref, attrs);
 }
 
@@ -145,11 +151,13 @@ SEALKEY_P11_API C_GenerateKeyPair(CK_SESSION_HANDLE h, CK_MECHANISM_PTR mechanis
   AttrMap pub_attrs, priv_attrs;
   if ((rv = ParseTemplate(pub_tmpl, pub_count, &pub_attrs)) != CKR_OK) return rv;
   if ((rv = ParseTemplate(priv_tmpl, priv_count, &priv_attrs)) != CKR_OK) return rv;
-  if ((rv = NeedRw(*s)) != CKR_OK) return rv;
+  if ((rv = NeedRw(*s, IsTokenObject(pub_attrs) && IsTokenObject(priv_attrs))) != CKR_OK) {
+    return rv;
+  }
   std::string pub_ref, priv_ref;
   // Key generation is slow (RSA): the lock is held, which keeps other
   // threads out of this token's state while it changes.
-  rv = t->GenerateKeyPair(mechanism->mechanism, pub_attrs, priv_attrs, &pub_ref, &priv_ref);
+  rv = t->GenerateKeyPair(mechanism->mechanism, pub_attrs, priv_attrs, h, &pub_ref, &priv_ref);
   if (rv != CKR_OK) return rv;
   *pub = m.HandleFor(s->slot, pub_ref);
   *priv = m.HandleFor(s->slot, priv_ref);

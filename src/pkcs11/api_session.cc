@@ -43,6 +43,7 @@ SEALKEY_P11_API C_CloseSession(CK_SESSION_HANDLE h) {
   if (it == m.sessions.end()) return CKR_SESSION_HANDLE_INVALID;
   CK_SLOT_ID slot = it->second->slot;
   m.sessions.erase(it);
+  m.TokenOf(slot)->DropSessionObjects(h);
   LogoutIfLast(m, slot);
   return CKR_OK;
 }
@@ -50,7 +51,11 @@ SEALKEY_P11_API C_CloseSession(CK_SESSION_HANDLE h) {
 SEALKEY_P11_API C_CloseAllSessions(CK_SLOT_ID slot) {
   SEALKEY_P11_LOCK();
   if (!m.TokenOf(slot)) return CKR_SLOT_ID_INVALID;
-  std::erase_if(m.sessions, [slot](const auto& kv) { return kv.second->slot == slot; });
+  std::erase_if(m.sessions, [&](const auto& kv) {
+    if (kv.second->slot != slot) return false;
+    m.TokenOf(slot)->DropSessionObjects(kv.first);
+    return true;
+  });
   LogoutIfLast(m, slot);
   return CKR_OK;
 }

@@ -134,7 +134,7 @@ Bytes KeyIdOf(ByteView spki) {
   return crypto::Hash(crypto::HashAlg::kSha1, *bits);
 }
 
-std::vector<ObjectView> BuildViews(const DeviceState& state) {
+std::vector<ObjectView> BuildViews(const DeviceState& state, bool token_objects) {
   // Public key per container/usage, so private keys and certificates share
   // their pair's CKA_ID and key attributes.
   std::map<std::pair<std::string, int>, KeyInfo> keys;
@@ -193,7 +193,7 @@ std::vector<ObjectView> BuildViews(const DeviceState& state) {
         break;
     }
     v.attrs[CKA_CLASS] = UlongValue(v.cls);
-    v.attrs[CKA_TOKEN] = BoolValue(true);
+    v.attrs[CKA_TOKEN] = BoolValue(token_objects);
     v.attrs[CKA_PRIVATE] = BoolValue(v.is_private);
     v.attrs[CKA_MODIFIABLE] = BoolValue(true);
     v.attrs[CKA_COPYABLE] = BoolValue(false);

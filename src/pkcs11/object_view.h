@@ -39,8 +39,10 @@ struct ObjectView {
   std::set<CK_ATTRIBUTE_TYPE> sensitive;  // present but never readable
 };
 
-// Views of every object of `state`.
-std::vector<ObjectView> BuildViews(const token::file::DeviceState& state);
+// Views of every object of `state`; `token_objects` false for the
+// in-memory session objects (CKA_TOKEN = FALSE).
+std::vector<ObjectView> BuildViews(const token::file::DeviceState& state,
+                                   bool token_objects = true);
 
 // True if every attribute of `tmpl` is on `view` with the same value.
 bool Matches(const ObjectView& view, const AttrMap& tmpl);

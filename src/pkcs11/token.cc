@@ -36,11 +36,20 @@ CK_RV Token::Reload() {
   auto state = device_->ReadState();
   if (!state) return ToCkr(state.error());
   state_ = std::move(*state);
-  views_ = BuildViews(state_);
   seen_ = st;
+  RebuildViews();
   // Drop cached keys whose objects are gone.
   std::erase_if(keys_, [&](const auto& kv) { return Stored(kv.first) == nullptr; });
   return CKR_OK;
+}
+
+void Token::RebuildViews() {
+  session_.serial = state_.serial;
+  session_.aead = state_.aead;
+  views_ = BuildViews(state_);
+  auto session_views = BuildViews(session_, false);
+  views_.insert(views_.end(), std::make_move_iterator(session_views.begin()),
+                std::make_move_iterator(session_views.end()));
 }
 
 CK_RV Token::Refresh() {
@@ -105,6 +114,13 @@ CK_RV Token::Login(CK_USER_TYPE user, const SecureBuffer& pin) {
 }
 
 void Token::Logout() {
+  // Private session objects were sealed under the master key: they go too.
+  std::erase_if(session_.objects, [&](const token::file::StoredObject& o) {
+    if (!o.is_private) return false;
+    owners_.erase(o.ref);
+    return true;
+  });
+  RebuildViews();
   master_key_ = SecureBuffer();
   keys_.clear();
   login_ = kNobody;
@@ -148,8 +164,10 @@ CK_RV Token::SetPin(const SecureBuffer& old_pin, const SecureBuffer& new_pin) {
 }
 
 const token::file::StoredObject* Token::Stored(const std::string& ref) const {
-  for (const auto& o : state_.objects) {
-    if (o.ref == ref) return &o;
+  for (const auto* store : {&state_, &session_}) {
+    for (const auto& o : store->objects) {
+      if (o.ref == ref) return &o;
+    }
   }
   return nullptr;
 }
@@ -174,6 +192,25 @@ CK_RV Token::ReadAttributes(const std::string& ref, CK_ATTRIBUTE_PTR tmpl, CK_UL
   CK_RV rv = p11::ReadAttributes(*v, attrs, tmpl, count);
   if (attrs.count(CKA_VALUE)) OPENSSL_cleanse(attrs[CKA_VALUE].data(), attrs[CKA_VALUE].size());
   return rv;
+}
+
+CK_RV Token::Change(bool session,
+                    const std::function<Status(token::file::DeviceState&)>& fn, bool growing) {
+  if (!session) return Write(fn, growing);
+  auto st = fn(session_);
+  RebuildViews();
+  return st ? CKR_OK : ToCkr(st.error());
+}
+
+void Token::DropSessionObjects(CK_SESSION_HANDLE owner) {
+  std::erase_if(session_.objects, [&](const token::file::StoredObject& o) {
+    auto it = owners_.find(o.ref);
+    if (it == owners_.end() || it->second != owner) return false;
+    keys_.erase(o.ref);
+    owners_.erase(it);
+    return true;
+  });
+  RebuildViews();
 }
 
 CK_RV Token::Write(const std::function<Status(token::file::DeviceState&)>& fn, bool growing) {

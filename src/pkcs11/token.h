@@ -60,11 +60,15 @@ class Token {
   // C_GetAttributeValue, decrypting private data values on demand.
   CK_RV ReadAttributes(const std::string& ref, CK_ATTRIBUTE_PTR tmpl, CK_ULONG count);
 
-  CK_RV CreateObject(const AttrMap& tmpl, std::string* ref);
+  // Objects with CKA_TOKEN = FALSE are session objects: kept in memory,
+  // owned by session `owner` and dropped with it (DropSessionObjects).
+  CK_RV CreateObject(const AttrMap& tmpl, CK_SESSION_HANDLE owner, std::string* ref);
   CK_RV DestroyObject(const std::string& ref);
   CK_RV SetAttributes(const std::string& ref, const AttrMap& tmpl);
   CK_RV GenerateKeyPair(CK_MECHANISM_TYPE mechanism, const AttrMap& pub, const AttrMap& priv,
-                        std::string* pub_ref, std::string* priv_ref);
+                        CK_SESSION_HANDLE owner, std::string* pub_ref, std::string* priv_ref);
+  void DropSessionObjects(CK_SESSION_HANDLE owner);
+  bool IsSessionObject(const std::string& ref) const { return owners_.count(ref) != 0; }
 
   // The decrypted private key behind private-key object `ref` (user logged in).
   CK_RV PrivateKeyFor(const std::string& ref, std::shared_ptr<const PrivateKeyEntry>* out);
@@ -73,6 +77,10 @@ class Token {
 
  private:
   CK_RV Reload();
+  void RebuildViews();
+  // Applies `fn` to the device (token objects) or to the session store.
+  CK_RV Change(bool session, const std::function<Status(token::file::DeviceState&)>& fn,
+               bool growing);
   // Writes through the device and reloads.
   CK_RV Write(const std::function<Status(token::file::DeviceState&)>& fn, bool growing);
   const token::file::StoredObject* Stored(const std::string& ref) const;
@@ -81,6 +89,8 @@ class Token {
   std::string devices_dir_;
   std::unique_ptr<token::file::FileDevice> device_;
   token::file::DeviceState state_;
+  token::file::DeviceState session_;               // session objects (same serial/AEAD)
+  std::map<std::string, CK_SESSION_HANDLE> owners_;  // session object ref -> owner
   std::vector<ObjectView> views_;
   struct ::stat seen_ {};
   CK_USER_TYPE login_ = kNobody;

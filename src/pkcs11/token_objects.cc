@@ -23,8 +23,6 @@ Bytes Value(const AttrMap& t, CK_ATTRIBUTE_TYPE type) {
   return it == t.end() ? Bytes{} : it->second;
 }
 
-// Session objects (CKA_TOKEN = FALSE) are not supported: every object lives
-// on the device.
 bool WantsSessionObject(const AttrMap& t) {
   bool token = true;
   return ReadBool(t, CKA_TOKEN, &token) && !token;
@@ -32,9 +30,9 @@ bool WantsSessionObject(const AttrMap& t) {
 
 }  // namespace
 
-CK_RV Token::CreateObject(const AttrMap& t, std::string* ref) {
+CK_RV Token::CreateObject(const AttrMap& t, CK_SESSION_HANDLE owner, std::string* ref) {
   if (!device_) return CKR_TOKEN_NOT_RECOGNIZED;
-  if (WantsSessionObject(t)) return CKR_TEMPLATE_INCONSISTENT;
+  bool session = WantsSessionObject(t);
   CK_ULONG cls = 0;
   if (!ReadUlong(t, CKA_CLASS, &cls)) return CKR_TEMPLATE_INCOMPLETE;
   if (cls == CKO_CERTIFICATE) {
@@ -47,7 +45,8 @@ CK_RV Token::CreateObject(const AttrMap& t, std::string* ref) {
     auto cert = crypto::Certificate::FromDer(it->second);
     if (!cert) return CKR_ATTRIBUTE_VALUE_INVALID;
     std::string new_ref;
-    CK_RV rv = Write(
+    CK_RV rv = Change(
+        session,
         [&](DeviceState& s) -> Status {
           auto r = token::file::StoreCertificate(s, *cert, Value(t, CKA_ID), Text(t, CKA_LABEL));
           if (!r) return Fail(r.error());
@@ -55,7 +54,10 @@ CK_RV Token::CreateObject(const AttrMap& t, std::string* ref) {
           return Ok();
         },
         true);
-    if (rv == CKR_OK) *ref = new_ref;
+    if (rv == CKR_OK) {
+      *ref = new_ref;
+      if (session) owners_[new_ref] = owner;
+    }
     return rv;
   }
   if (cls == CKO_DATA) {
@@ -63,10 +65,11 @@ CK_RV Token::CreateObject(const AttrMap& t, std::string* ref) {
     ReadBool(t, CKA_PRIVATE, &is_private);
     if (is_private && login_ != CKU_USER) return CKR_USER_NOT_LOGGED_IN;
     std::string new_ref;
-    CK_RV rv = Write(
+    CK_RV rv = Change(
+        session,
         [&](DeviceState& s) -> Status {
           StoredObject o;
-          o.ref = token::file::NewObjectRef(s);
+          o.ref = (session ? "s" : "") + token::file::NewObjectRef(s);
           o.cls = ObjectClass::kData;
           o.name = Text(t, CKA_LABEL);
           o.mime = Text(t, CKA_APPLICATION);
@@ -83,7 +86,10 @@ CK_RV Token::CreateObject(const AttrMap& t, std::string* ref) {
           return Ok();
         },
         true);
-    if (rv == CKR_OK) *ref = new_ref;
+    if (rv == CKR_OK) {
+      *ref = new_ref;
+      if (session) owners_[new_ref] = owner;
+    }
     return rv;
   }
   // Keys are made inside (C_GenerateKeyPair), never imported through PKCS#11.
@@ -95,7 +101,9 @@ CK_RV Token::DestroyObject(const std::string& ref) {
   if (!v) return CKR_OBJECT_HANDLE_INVALID;
   if (v->is_private && login_ != CKU_USER) return CKR_USER_NOT_LOGGED_IN;
   keys_.erase(ref);
-  return Write(
+  bool session = owners_.erase(ref) != 0;
+  return Change(
+      session,
       [&](DeviceState& s) -> Status {
         std::erase_if(s.objects, [&](const StoredObject& o) { return o.ref == ref; });
         return Ok();
@@ -114,7 +122,8 @@ CK_RV Token::SetAttributes(const std::string& ref, const AttrMap& t) {
       return current == v->attrs.end() ? CKR_ATTRIBUTE_TYPE_INVALID : CKR_ATTRIBUTE_READ_ONLY;
     }
   }
-  return Write(
+  return Change(
+      IsSessionObject(ref),
       [&](DeviceState& s) -> Status {
         for (auto& o : s.objects) {
           if (o.ref != ref) continue;
@@ -127,10 +136,12 @@ CK_RV Token::SetAttributes(const std::string& ref, const AttrMap& t) {
 }
 
 CK_RV Token::GenerateKeyPair(CK_MECHANISM_TYPE mechanism, const AttrMap& pub, const AttrMap& priv,
-                             std::string* pub_ref, std::string* priv_ref) {
+                             CK_SESSION_HANDLE owner, std::string* pub_ref,
+                             std::string* priv_ref) {
   if (!device_) return CKR_TOKEN_NOT_RECOGNIZED;
   if (login_ != CKU_USER) return CKR_USER_NOT_LOGGED_IN;
-  if (WantsSessionObject(pub) || WantsSessionObject(priv)) return CKR_TEMPLATE_INCONSISTENT;
+  // A pair is kept together: a session object if either half asks for one.
+  bool session = WantsSessionObject(pub) || WantsSessionObject(priv);
   crypto::KeyAlg alg;
   if (mechanism == CKM_EC_KEY_PAIR_GEN) {
     Bytes params = Value(pub, CKA_EC_PARAMS);
@@ -164,7 +175,8 @@ CK_RV Token::GenerateKeyPair(CK_MECHANISM_TYPE mechanism, const AttrMap& pub, co
   Bytes id = Value(priv, CKA_ID);
   if (id.empty()) id = Value(pub, CKA_ID);
   std::string out_priv, out_pub;
-  CK_RV rv = Write(
+  CK_RV rv = Change(
+      session,
       [&](DeviceState& s) -> Status {
         std::string container = "p11-" + token::file::NewObjectRef(s).substr(0, 8);
         size_t first = s.objects.size();
@@ -183,6 +195,7 @@ CK_RV Token::GenerateKeyPair(CK_MECHANISM_TYPE mechanism, const AttrMap& pub, co
   if (rv != CKR_OK) return rv;
   *priv_ref = out_priv;
   *pub_ref = out_pub;
+  if (session) owners_[out_priv] = owners_[out_pub] = owner;
   return CKR_OK;
 }
 
