@@ -1,7 +1,7 @@
 # Thin wrappers; the real work is in CMake and scripts/.
 # make run    install what is missing, build, start sealkey on its defaults
 # make test   install what is missing, build, run every test (release, then ASan/UBSan unit tests)
-.PHONY: deps build build-asan run test test-release test-asan clean
+.PHONY: deps build build-asan run test test-release test-asan bench clean
 
 JOBS ?= $(shell nproc)
 
@@ -26,6 +26,9 @@ test-asan: build-asan
 	@ctest --preset debug -j $(JOBS)
 
 test: test-release test-asan
+
+bench: deps
+	@bash scripts/bench
 
 clean:
 	rm -rf build build-asan

@@ -23,7 +23,7 @@ CK_RV Init(CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key, Key
   SEALKEY_P11_LOCK();
   std::shared_ptr<Session> s;
   Token* t = nullptr;
-  CK_RV rv = m.Find(h, &s, &t);
+  CK_RV rv = m.Find(h, &s, &t, /*refresh=*/false);
   if (rv != CKR_OK) return rv;
   if ((*s).*slot) return CKR_OPERATION_ACTIVE;
   std::string ref;

@@ -54,14 +54,13 @@ Token* Module::TokenOf(CK_SLOT_ID slot) {
   return slot < slots.size() ? slots[slot].get() : nullptr;
 }
 
-CK_RV Module::Find(CK_SESSION_HANDLE h, std::shared_ptr<Session>* session, Token** token) {
+CK_RV Module::Find(CK_SESSION_HANDLE h, std::shared_ptr<Session>* session, Token** token,
+                   bool refresh) {
   auto it = sessions.find(h);
   if (it == sessions.end()) return CKR_SESSION_HANDLE_INVALID;
   *session = it->second;
   *token = TokenOf(it->second->slot);
-  CK_RV rv = (*token)->Refresh();
-  if (rv != CKR_OK) return rv;
-  return CKR_OK;
+  return refresh ? (*token)->Refresh() : CKR_OK;
 }
 
 CK_OBJECT_HANDLE Module::HandleFor(CK_SLOT_ID slot, const std::string& ref) {

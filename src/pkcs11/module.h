@@ -58,7 +58,11 @@ struct Module {
 
   Token* TokenOf(CK_SLOT_ID slot);
   // The session and its token; CKR_SESSION_HANDLE_INVALID when unknown.
-  CK_RV Find(CK_SESSION_HANDLE h, std::shared_ptr<Session>* session, Token** token);
+  // With `refresh` the token first rereads its device if the file changed;
+  // the cryptographic *Init calls skip that (a stat per signature would cost
+  // more than a tenth of an ECDSA signature) and use what the last lookup saw.
+  CK_RV Find(CK_SESSION_HANDLE h, std::shared_ptr<Session>* session, Token** token,
+             bool refresh = true);
   CK_OBJECT_HANDLE HandleFor(CK_SLOT_ID slot, const std::string& ref);
   // The ref of object `h` on `slot`, visible to the session's login state.
   CK_RV Resolve(CK_SLOT_ID slot, CK_OBJECT_HANDLE h, const Token& token, std::string* ref);

@@ -50,7 +50,7 @@ void AddKeyAttributes(ObjectView& v, const StoredObject& o, const KeyInfo& info)
   v.attrs[CKA_DERIVE] = BoolValue(false);
   v.attrs[CKA_START_DATE] = {};
   v.attrs[CKA_END_DATE] = {};
-  v.attrs[CKA_SUBJECT] = {};
+  v.attrs[CKA_SUBJECT] = o.subject;
   v.attrs[CKA_PUBLIC_KEY_INFO] = info.spki;
   if (type == crypto::KeyType::kRsa) {
     const BIGNUM* n = nullptr;

@@ -116,7 +116,9 @@ CK_RV Token::SetAttributes(const std::string& ref, const AttrMap& t) {
   if (!v) return CKR_OBJECT_HANDLE_INVALID;
   if (v->is_private && login_ != CKU_USER) return CKR_USER_NOT_LOGGED_IN;
   for (const auto& [type, value] : t) {
-    bool writable = type == CKA_LABEL || (type == CKA_ID && v->cls != CKO_DATA);
+    bool is_key = v->cls == CKO_PUBLIC_KEY || v->cls == CKO_PRIVATE_KEY;
+    bool writable = type == CKA_LABEL || (type == CKA_ID && v->cls != CKO_DATA) ||
+                    (type == CKA_SUBJECT && is_key);
     auto current = v->attrs.find(type);
     if (!writable && !(current != v->attrs.end() && current->second == value)) {
       return current == v->attrs.end() ? CKR_ATTRIBUTE_TYPE_INVALID : CKR_ATTRIBUTE_READ_ONLY;
@@ -129,6 +131,7 @@ CK_RV Token::SetAttributes(const std::string& ref, const AttrMap& t) {
           if (o.ref != ref) continue;
           if (t.count(CKA_LABEL)) o.name = Text(t, CKA_LABEL);
           if (t.count(CKA_ID)) o.id = Value(t, CKA_ID);
+          if (t.count(CKA_SUBJECT)) o.subject = Value(t, CKA_SUBJECT);
         }
         return Ok();
       },

@@ -80,6 +80,7 @@ Bytes SerializeState(const DeviceState& s) {
     if (!o.name.empty()) jo["name"] = o.name;
     if (!o.mime.empty()) jo["mime"] = o.mime;
     if (!o.id.empty()) jo["id"] = HexEncode(o.id);
+    if (!o.subject.empty()) jo["subject"] = HexEncode(o.subject);
     if (o.sign_and_decrypt) jo["sign_and_decrypt"] = true;
     objects.push_back(std::move(jo));
   }
@@ -151,6 +152,11 @@ Result<DeviceState> ParseState(ByteView file) {
       o.name = jo.value("name", "");
       o.mime = jo.value("mime", "");
       o.sign_and_decrypt = jo.value("sign_and_decrypt", false);
+      if (jo.contains("subject")) {
+        auto subject = HexDecode(jo.at("subject").get<std::string>());
+        if (!subject) throw ParseError{"object subject is not hex"};
+        o.subject = *subject;
+      }
       if (jo.contains("id")) {
         auto id = HexDecode(jo.at("id").get<std::string>());
         if (!id) throw ParseError{"object id is not hex"};

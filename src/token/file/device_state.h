@@ -35,6 +35,7 @@ struct StoredObject {
   std::string name;                // seal name; label of keys, certificates, data
   std::string mime;                // seal image type; application of data objects
   Bytes id;                        // PKCS#11 CKA_ID when one was given; else derived
+  Bytes subject;                   // PKCS#11 CKA_SUBJECT of a key, when one was set
   bool is_private = false;         // value is AEAD-sealed under the master key
   bool sign_and_decrypt = false;   // a key pair for both signing and decryption (PKCS#11)
   Bytes value;  // private key: sealed PKCS#8; public key: SPKI DER;
