@@ -19,16 +19,15 @@ Status CheckSize(ByteView v, size_t size, const char* field) {
   return Ok();
 }
 
-const EVP_CIPHER* FetchCipher(const char* name) {
-  // Fetched once per name; never freed (process lifetime).
-  EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name, nullptr);
-  return c;
+// Fetched once per name, owned by a static (freed at unload).
+UniquePtr<EVP_CIPHER> FetchCipher(const char* name) {
+  return UniquePtr<EVP_CIPHER>(EVP_CIPHER_fetch(nullptr, name, nullptr));
 }
 
-const EVP_CIPHER* Sm4Ecb() { static const EVP_CIPHER* c = FetchCipher("SM4-ECB"); return c; }
-const EVP_CIPHER* Sm4Cbc() { static const EVP_CIPHER* c = FetchCipher("SM4-CBC"); return c; }
-const EVP_CIPHER* Sm4CtrCipher() { static const EVP_CIPHER* c = FetchCipher("SM4-CTR"); return c; }
-const EVP_CIPHER* Aes256Gcm() { static const EVP_CIPHER* c = FetchCipher("AES-256-GCM"); return c; }
+const EVP_CIPHER* Sm4Ecb() { static const auto c = FetchCipher("SM4-ECB"); return c.get(); }
+const EVP_CIPHER* Sm4Cbc() { static const auto c = FetchCipher("SM4-CBC"); return c.get(); }
+const EVP_CIPHER* Sm4CtrCipher() { static const auto c = FetchCipher("SM4-CTR"); return c.get(); }
+const EVP_CIPHER* Aes256Gcm() { static const auto c = FetchCipher("AES-256-GCM"); return c.get(); }
 
 // One-shot run of a non-AEAD cipher. `out` must hold in.size() + one block.
 Result<size_t> Run(const EVP_CIPHER* cipher, bool encrypt, bool padding, ByteView key,

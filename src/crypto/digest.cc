@@ -1,4 +1,5 @@
 #include "crypto/digest.h"
+#include "crypto/ossl.h"
 
 #include <algorithm>
 #include <array>
@@ -61,17 +62,18 @@ Result<HashAlg> ParseHashAlg(std::string_view name) {
 
 const EVP_MD* EvpMd(HashAlg alg) {
   // Explicit fetches are much cheaper than the implicit fetch EVP_sha256()
-  // does on every use in OpenSSL 3. Fetched once; intentionally never freed.
-  static const std::array<EVP_MD*, kHashes.size()> fetched = [] {
-    std::array<EVP_MD*, kHashes.size()> mds{};
+  // does on every use in OpenSSL 3. Fetched once and owned by a static, so
+  // they are freed when the program (or the PKCS#11 module) is unloaded.
+  static const std::array<UniquePtr<EVP_MD>, kHashes.size()> fetched = [] {
+    std::array<UniquePtr<EVP_MD>, kHashes.size()> mds;
     for (size_t i = 0; i < kHashes.size(); ++i) {
-      mds[i] = EVP_MD_fetch(nullptr, kHashes[i].ossl_name, nullptr);
+      mds[i].reset(EVP_MD_fetch(nullptr, kHashes[i].ossl_name, nullptr));
     }
     return mds;
   }();
   size_t i = static_cast<size_t>(&Entry(alg) - kHashes.data());
-  if (fetched[i] == nullptr) Die("digest unavailable in the OpenSSL default provider");
-  return fetched[i];
+  if (!fetched[i]) Die("digest unavailable in the OpenSSL default provider");
+  return fetched[i].get();
 }
 
 Bytes Hash(HashAlg alg, ByteView data) {

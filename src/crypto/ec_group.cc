@@ -16,9 +16,10 @@ const char* GroupName(KeyType type) {
 }
 
 const EC_GROUP* GroupFor(KeyType type) {
-  static const EC_GROUP* sm2 = EC_GROUP_new_by_curve_name(NID_sm2);
-  static const EC_GROUP* p256 = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-  const EC_GROUP* g = type == KeyType::kSm2 ? sm2 : p256;
+  // Owned by statics, so they are freed when the program or module unloads.
+  static const UniquePtr<EC_GROUP> sm2(EC_GROUP_new_by_curve_name(NID_sm2));
+  static const UniquePtr<EC_GROUP> p256(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+  const EC_GROUP* g = type == KeyType::kSm2 ? sm2.get() : p256.get();
   if (g == nullptr || type == KeyType::kRsa) {
     std::fputs("sealkey: fatal: EC group unavailable\n", stderr);
     std::abort();
