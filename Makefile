@@ -1,6 +1,7 @@
 # Thin wrappers; the real work is in CMake and scripts/.
 # make run    install what is missing, build, start sealkey on its defaults
-# make test   install what is missing, build, run every test (release, then ASan/UBSan unit tests)
+# make test   install what is missing, build, run every test (release, then ASan/UBSan:
+#             unit tests and the PKCS#11 module suites)
 .PHONY: deps build build-asan run test test-release test-asan bench clean
 
 JOBS ?= $(shell nproc)
@@ -22,8 +23,11 @@ run: build
 test-release: build
 	@ctest --preset release -j $(JOBS)
 
+# Unit tests, plus the PKCS#11 module's own suites (sealkey provider only:
+# SoftHSM is not ours to sanitise).
 test-asan: build-asan
 	@ctest --preset debug -j $(JOBS)
+	@ctest --test-dir build-asan --output-on-failure -j $(JOBS) -R 'Providers/.*/Sealkey|ModuleCliTest'
 
 test: test-release test-asan
 
