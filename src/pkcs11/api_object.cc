@@ -12,6 +12,14 @@ CK_RV NeedRw(const Session& s, bool token_object = true) {
   return (!token_object || (s.flags & CKF_RW_SESSION)) ? CKR_OK : CKR_SESSION_READ_ONLY;
 }
 
+// The session, its token and the ref of `object` as that session sees it.
+CK_RV FindObject(Module& m, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object,
+                 std::shared_ptr<Session>* s, Token** t, std::string* ref) {
+  CK_RV rv = m.Find(h, s, t);
+  if (rv != CKR_OK) return rv;
+  return m.Resolve((*s)->slot, object, **t, ref);
+}
+
 bool IsTokenObject(const AttrMap& t) {
   bool token = true;
   ReadBool(t, CKA_TOKEN, &token);
@@ -46,10 +54,9 @@ SEALKEY_P11_API C_DestroyObject(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object) {
   SEALKEY_P11_LOCK();
   std::shared_ptr<Session> s;
   Token* t = nullptr;
-  CK_RV rv = m.Find(h, &s, &t);
-  if (rv != CKR_OK) return rv;
   std::string ref;
-  if ((rv = m.Resolve(s->slot, object, *t, &ref)) != CKR_OK) return rv;
+  CK_RV rv = FindObject(m, h, object, &s, &t, &ref);
+  if (rv != CKR_OK) return rv;
   if ((rv = NeedRw(*s, !t->IsSessionObject(ref))) != CKR_OK) return rv;
   return t->DestroyObject(ref);
 }
@@ -59,10 +66,9 @@ SEALKEY_P11_API C_GetObjectSize(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK
   if (!size) return CKR_ARGUMENTS_BAD;
   std::shared_ptr<Session> s;
   Token* t = nullptr;
-  CK_RV rv = m.Find(h, &s, &t);
-  if (rv != CKR_OK) return rv;
   std::string ref;
-  if ((rv = m.Resolve(s->slot, object, *t, &ref)) != CKR_OK) return rv;
+  CK_RV rv = FindObject(m, h, object, &s, &t, &ref);
+  if (rv != CKR_OK) return rv;
   *size = CK_UNAVAILABLE_INFORMATION;
   return CKR_OK;
 }
@@ -73,10 +79,9 @@ SEALKEY_P11_API C_GetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object
   if (count && !tmpl) return CKR_ARGUMENTS_BAD;
   std::shared_ptr<Session> s;
   Token* t = nullptr;
-  CK_RV rv = m.Find(h, &s, &t);
-  if (rv != CKR_OK) return rv;
   std::string ref;
-  if ((rv = m.Resolve(s->slot, object, *t, &ref)) != CKR_OK) return rv;
+  CK_RV rv = FindObject(m, h, object, &s, &t, &ref);
+  if (rv != CKR_OK) return rv;
   return t->ReadAttributes(ref, tmpl, count);
 }
 
@@ -85,10 +90,9 @@ SEALKEY_P11_API C_SetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object
   SEALKEY_P11_LOCK();
   std::shared_ptr<Session> s;
   Token* t = nullptr;
-  CK_RV rv = m.Find(h, &s, &t);
-  if (rv != CKR_OK) return rv;
   std::string ref;
-  if ((rv = m.Resolve(s->slot, object, *t, &ref)) != CKR_OK) return rv;
+  CK_RV rv = FindObject(m, h, object, &s, &t, &ref);
+  if (rv != CKR_OK) return rv;
   AttrMap attrs;
   if ((rv = ParseTemplate(tmpl, count, &attrs)) != CKR_OK) return rv;
   if ((rv = NeedRw(*s, !t->IsSessionObject(ref))) != CKR_OK) return rv;

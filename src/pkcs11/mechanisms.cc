@@ -117,6 +117,14 @@ crypto::UniquePtr<EVP_PKEY_CTX> PkeyCtx(EVP_PKEY* pkey, int (*init)(EVP_PKEY_CTX
   return ctx;
 }
 
+// Sign options of the mechanisms that hash the message themselves.
+crypto::SignOptions HashAndSignOptions(CK_MECHANISM_TYPE mechanism) {
+  crypto::SignOptions opt;
+  opt.rsa_pss = mechanism == CKM_SHA256_RSA_PKCS_PSS;
+  if (mechanism == CKM_ECDSA_SHA1) opt.hash = crypto::HashAlg::kSha1;
+  return opt;
+}
+
 }  // namespace
 
 CK_RV MechanismList(CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count) {
@@ -220,10 +228,7 @@ CK_RV Sign(const KeyOperation& op, ByteView data, Bytes* sig) {
     case CKM_ECDSA_SHA256:
     case CKM_SHA256_RSA_PKCS:
     case CKM_SHA256_RSA_PKCS_PSS: {
-      crypto::SignOptions opt;
-      opt.rsa_pss = op.mechanism == CKM_SHA256_RSA_PKCS_PSS;
-      if (op.mechanism == CKM_ECDSA_SHA1) opt.hash = crypto::HashAlg::kSha1;
-      auto s = crypto::SignMessage(k.key, data, opt);
+      auto s = crypto::SignMessage(k.key, data, HashAndSignOptions(op.mechanism));
       if (!s) return CKR_FUNCTION_FAILED;
       if (op.mechanism != CKM_ECDSA_SHA256 && op.mechanism != CKM_ECDSA_SHA1) {
         *sig = std::move(*s);
@@ -282,10 +287,7 @@ CK_RV Verify(const KeyOperation& op, ByteView data, ByteView sig) {
     case CKM_ECDSA_SHA256:
     case CKM_SHA256_RSA_PKCS:
     case CKM_SHA256_RSA_PKCS_PSS: {
-      crypto::SignOptions opt;
-      opt.rsa_pss = op.mechanism == CKM_SHA256_RSA_PKCS_PSS;
-      if (op.mechanism == CKM_ECDSA_SHA1) opt.hash = crypto::HashAlg::kSha1;
-      ok = crypto::VerifyMessage(pub, data, sig, opt);
+      ok = crypto::VerifyMessage(pub, data, sig, HashAndSignOptions(op.mechanism));
       break;
     }
     case kCkmSm3Sm2: ok = crypto::Sm2Verify(pub, data, sig); break;
