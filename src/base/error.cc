@@ -15,6 +15,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPinIncorrect: return "pin_incorrect";
     case ErrorCode::kPinLocked: return "pin_locked";
     case ErrorCode::kPinRequired: return "pin_required";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kIo: return "io_error";
     case ErrorCode::kCrypto: return "crypto_error";
     case ErrorCode::kInternal: return "internal";

@@ -26,6 +26,8 @@ enum class ErrorCode {
   kPinIncorrect,
   kPinLocked,
   kPinRequired,       // the operation needs a PIN and none was given or cached
+  kUnauthenticated,   // no valid session / credentials
+  kRateLimited,       // too many requests; try again later
   kIo,
   kCrypto,            // the crypto library failed for a reason not above
   kInternal,
@@ -41,7 +43,8 @@ using Result = tl::expected<T, Error>;
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string field;    // offending input field, empty when none
-  std::string message;  // human-readable, no secrets
+  std::string message;  // human-readable, no secrets (English)
+  std::string message_zh;  // the same in Simplified Chinese, when the edge shows it
 
   // "field: message" or just "message".
   std::string ToString() const;

@@ -6,7 +6,9 @@ CK_RV ToCkr(const Error& e, bool pin_context) {
   switch (e.code) {
     case ErrorCode::kPinIncorrect: return CKR_PIN_INCORRECT;
     case ErrorCode::kPinLocked: return CKR_PIN_LOCKED;
-    case ErrorCode::kPinRequired: return CKR_USER_NOT_LOGGED_IN;
+    case ErrorCode::kPinRequired:
+    case ErrorCode::kUnauthenticated: return CKR_USER_NOT_LOGGED_IN;
+    case ErrorCode::kRateLimited: return CKR_FUNCTION_FAILED;
     case ErrorCode::kInvalidArgument:
       if (pin_context) return e.message.find("repeated") != std::string::npos
                                   ? CKR_PIN_INVALID

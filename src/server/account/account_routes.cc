@@ -1,0 +1,117 @@
+#include "server/account/account_routes.h"
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+
+#include "server/account/policy.h"
+
+namespace sealkey::server {
+namespace {
+
+using nlohmann::json;
+
+json AccountJson(const Account& a) {
+  return {{"id", a.id}, {"phone", a.phone}, {"created_at", a.created_at},
+          {"has_password", a.has_password}};
+}
+
+Result<SecureBuffer> SecretString(const json& body, const char* key) {
+  auto s = RequiredString(body, key);
+  if (!s) return Fail(s.error());
+  SecureBuffer out = SecureBuffer::FromString(*s);
+  OPENSSL_cleanse(s->data(), s->size());
+  return out;
+}
+
+}  // namespace
+
+void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& codes) {
+  router.Add("POST", "/api/v1/sms/codes", [&codes](const HttpRequest& req) -> Result<HttpResponse> {
+    auto body = ParseJsonBody(req);
+    if (!body) return Fail(body.error());
+    auto phone_text = RequiredString(*body, "phone");
+    if (!phone_text) return Fail(phone_text.error());
+    auto purpose = RequiredString(*body, "purpose");
+    if (!purpose) return Fail(purpose.error());
+    auto phone = NormalizePhone(*phone_text);
+    if (!phone) return Fail(phone.error());
+    if (!ValidPurpose(*purpose)) {
+      return Fail(Bilingual(ErrorCode::kInvalidArgument,
+                            "must be login, reset_password or change_password",
+                            "须为 login、reset_password 或 change_password", "purpose"));
+    }
+    SEALKEY_RETURN_IF_ERROR(codes.Send(*phone, *purpose, req.client_ip));
+    return JsonResponse(202, {{"phone", *phone},
+                              {"expires_in", codes.limits().valid_seconds},
+                              {"resend_after", codes.limits().resend_seconds}});
+  });
+
+  router.Add("POST", "/api/v1/auth/sms", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+    auto body = ParseJsonBody(req);
+    if (!body) return Fail(body.error());
+    auto phone = RequiredString(*body, "phone");
+    if (!phone) return Fail(phone.error());
+    auto code = RequiredString(*body, "code");
+    if (!code) return Fail(code.error());
+    auto ticket = accounts.SmsLogin(*phone, *code);
+    if (!ticket) return Fail(ticket.error());
+    return JsonResponse(200, {{"ticket", ticket->ticket},
+                              {"next_step", ticket->set_password ? "set_password" : "password"},
+                              {"new_account", ticket->new_account}});
+  });
+
+  router.Add("POST", "/api/v1/auth/password",
+             [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+               auto body = ParseJsonBody(req);
+               if (!body) return Fail(body.error());
+               auto ticket = RequiredString(*body, "ticket");
+               if (!ticket) return Fail(ticket.error());
+               auto password = SecretString(*body, "password");
+               if (!password) return Fail(password.error());
+               auto session = accounts.PasswordStep(*ticket, *password);
+               if (!session) return Fail(session.error());
+               return JsonResponse(200, {{"token", session->token},
+                                         {"expires_at", session->expires_at},
+                                         {"account", AccountJson(session->account)}});
+             });
+
+  router.Add("POST", "/api/v1/auth/logout", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+    SEALKEY_RETURN_IF_ERROR(accounts.Logout(req.BearerToken()));
+    return NoContent();
+  });
+
+  router.Add("POST", "/api/v1/auth/password-reset",
+             [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+               auto body = ParseJsonBody(req);
+               if (!body) return Fail(body.error());
+               auto phone = RequiredString(*body, "phone");
+               if (!phone) return Fail(phone.error());
+               auto code = RequiredString(*body, "code");
+               if (!code) return Fail(code.error());
+               auto password = SecretString(*body, "new_password");
+               if (!password) return Fail(password.error());
+               SEALKEY_RETURN_IF_ERROR(accounts.ResetPassword(*phone, *code, *password));
+               return NoContent();
+             });
+
+  router.Add("GET", "/api/v1/me", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+    auto account = accounts.Authenticate(req.BearerToken());
+    if (!account) return Fail(account.error());
+    return JsonResponse(200, AccountJson(*account));
+  });
+
+  router.Add("POST", "/api/v1/me/password", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+    auto account = accounts.Authenticate(req.BearerToken());
+    if (!account) return Fail(account.error());
+    auto body = ParseJsonBody(req);
+    if (!body) return Fail(body.error());
+    auto code = RequiredString(*body, "code");
+    if (!code) return Fail(code.error());
+    auto password = SecretString(*body, "new_password");
+    if (!password) return Fail(password.error());
+    SEALKEY_RETURN_IF_ERROR(accounts.ChangePassword(*account, *code, *password));
+    return NoContent();
+  });
+}
+
+}  // namespace sealkey::server

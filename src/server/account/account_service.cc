@@ -1,0 +1,230 @@
+#include "server/account/account_service.h"
+
+#include <sodium.h>
+#include <soci/soci.h>
+
+#include "base/encoding.h"
+#include "crypto/digest.h"
+#include "crypto/random.h"
+#include "server/account/policy.h"
+#include "server/http/router.h"
+
+namespace sealkey::server {
+namespace {
+
+std::string NewToken() {
+  std::string t = Base64Encode(crypto::RandomBytes(32));
+  for (char& c : t) c = c == '+' ? '-' : c == '/' ? '_' : c;  // base64url
+  while (!t.empty() && t.back() == '=') t.pop_back();
+  return t;
+}
+
+std::string TokenHash(const std::string& token) {
+  return HexEncode(crypto::Hash(crypto::HashAlg::kSha256, AsBytes(token)));
+}
+
+Error Unauthenticated() {
+  return Bilingual(ErrorCode::kUnauthenticated, "not logged in or the session has ended",
+                   "未登录或会话已失效", "authorization");
+}
+
+Result<std::string> HashPassword(const SecureBuffer& pw) {
+  static const bool ready = sodium_init() >= 0;
+  char out[crypto_pwhash_STRBYTES];
+  if (!ready || crypto_pwhash_str(out, reinterpret_cast<const char*>(pw.data()), pw.size(),
+                                  crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                  crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Fail(ErrorCode::kInternal, "password hashing failed");
+  }
+  return std::string(out);
+}
+
+}  // namespace
+
+Result<Account> AccountService::LoadAccount(int64_t id) {
+  auto lease = db_.Borrow();
+  Account a;
+  long long account_id = id, created = 0;
+  std::string phone, hash;
+  soci::indicator hash_ind;
+  lease.sql() << "SELECT phone, password_hash, created_at FROM accounts WHERE id = :i",
+      soci::use(account_id), soci::into(phone), soci::into(hash, hash_ind), soci::into(created);
+  if (!lease.sql().got_data()) return Fail(Unauthenticated());
+  return Account{id, phone, created, hash_ind == soci::i_ok && !hash.empty()};
+}
+
+Result<LoginTicket> AccountService::SmsLogin(const std::string& phone_text,
+                                             const std::string& code) {
+  auto phone = NormalizePhone(phone_text);
+  if (!phone) return Fail(phone.error());
+  SEALKEY_RETURN_IF_ERROR(codes_.Verify(*phone, "login", code));
+  LoginTicket out;
+  out.ticket = NewToken();
+  std::string ticket_hash = TokenHash(out.ticket);
+  long long now = clock_.NowUnixSeconds();
+  long long expires = now + policy_.ticket_seconds;
+  Status st = store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    long long id = 0;
+    std::string hash;
+    soci::indicator hash_ind;
+    sql << "SELECT id, password_hash FROM accounts WHERE phone = :p", soci::use(*phone),
+        soci::into(id), soci::into(hash, hash_ind);
+    if (!sql.got_data()) {
+      // A new number is registered on its first verified code (B1).
+      sql << "INSERT INTO accounts (phone, created_at) VALUES (:p, :t) RETURNING id",
+          soci::use(*phone), soci::use(now), soci::into(id);
+      out.new_account = true;
+    }
+    out.set_password = hash_ind != soci::i_ok || hash.empty();
+    sql << "INSERT INTO login_tickets (token_hash, account_id, expires_at) VALUES (:h, :a, :e)",
+        soci::use(ticket_hash), soci::use(id), soci::use(expires);
+    return Ok();
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+Result<SessionToken> AccountService::PasswordStep(const std::string& ticket,
+                                                  const SecureBuffer& password) {
+  long long now = clock_.NowUnixSeconds();
+  std::string ticket_hash = TokenHash(ticket);
+  long long account_id = 0, expires = 0, locked_until = 0;
+  int used = 0, failed = 0;
+  std::string hash;
+  soci::indicator hash_ind = soci::i_null;
+  {
+    auto lease = db_.Borrow();
+    soci::session& sql = lease.sql();
+    sql << "SELECT t.account_id, t.expires_at, t.used, a.password_hash, a.failed_logins,"
+           " a.locked_until FROM login_tickets t JOIN accounts a ON a.id = t.account_id"
+           " WHERE t.token_hash = :h",
+        soci::use(ticket_hash), soci::into(account_id), soci::into(expires), soci::into(used),
+        soci::into(hash, hash_ind), soci::into(failed), soci::into(locked_until);
+    if (!sql.got_data() || used || now >= expires) {
+      return Fail(Bilingual(ErrorCode::kUnauthenticated,
+                            "the login ticket is unknown, used or expired; start again with an "
+                            "SMS code",
+                            "登录凭据无效、已使用或已过期，请重新获取验证码登录", "ticket"));
+    }
+  }
+  bool setting = hash_ind != soci::i_ok || hash.empty();
+  if (setting) {
+    SEALKEY_RETURN_IF_ERROR(CheckPasswordPolicy(password));
+    SEALKEY_RETURN_IF_ERROR(SetPassword(account_id, password));
+  } else {
+    if (locked_until > now) {
+      return Fail(Bilingual(ErrorCode::kPinLocked,
+                            "too many wrong passwords; the account is locked for " +
+                                std::to_string((locked_until - now + 59) / 60) + " min",
+                            "密码错误次数过多，账户已锁定 " +
+                                std::to_string((locked_until - now + 59) / 60) + " 分钟",
+                            "password"));
+    }
+    if (crypto_pwhash_str_verify(hash.c_str(), reinterpret_cast<const char*>(password.data()),
+                                 password.size()) != 0) {
+      int now_failed = failed + 1;
+      bool lock = now_failed >= policy_.max_failed_passwords;
+      long long until = lock ? now + policy_.lockout_seconds : 0;
+      int stored_failed = lock ? 0 : now_failed;
+      SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
+        sql << "UPDATE accounts SET failed_logins = :f, locked_until = :l WHERE id = :i",
+            soci::use(stored_failed), soci::use(until), soci::use(account_id);
+        return Ok();
+      }));
+      if (lock) {
+        return Fail(Bilingual(ErrorCode::kPinLocked,
+                              "wrong password; the account is now locked for 15 min",
+                              "密码错误，账户已锁定 15 分钟", "password"));
+      }
+      int left = policy_.max_failed_passwords - now_failed;
+      return Fail(Bilingual(ErrorCode::kPinIncorrect,
+                            "wrong password; " + std::to_string(left) + " tries left",
+                            "密码错误，还可尝试 " + std::to_string(left) + " 次", "password"));
+    }
+  }
+  SessionToken out;
+  out.token = NewToken();
+  std::string token_hash = TokenHash(out.token);
+  out.expires_at = now + policy_.session_seconds;
+  long long session_expires = out.expires_at;
+  Status st = store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    sql << "UPDATE login_tickets SET used = 1 WHERE token_hash = :h", soci::use(ticket_hash);
+    sql << "UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = :i",
+        soci::use(account_id);
+    sql << "INSERT INTO sessions (token_hash, account_id, created_at, expires_at)"
+           " VALUES (:h, :a, :c, :e)",
+        soci::use(token_hash), soci::use(account_id), soci::use(now), soci::use(session_expires);
+    return Ok();
+  });
+  if (!st) return Fail(st.error());
+  auto account = LoadAccount(account_id);
+  if (!account) return Fail(account.error());
+  out.account = *account;
+  return out;
+}
+
+Status AccountService::SetPassword(int64_t account_id, const SecureBuffer& password) {
+  auto hash = HashPassword(password);
+  if (!hash) return Fail(hash.error());
+  long long id = account_id;
+  return store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    sql << "UPDATE accounts SET password_hash = :h, failed_logins = 0, locked_until = 0"
+           " WHERE id = :i",
+        soci::use(*hash), soci::use(id);
+    // Every session of the account ends when its password changes (B3).
+    sql << "UPDATE sessions SET revoked = 1 WHERE account_id = :i", soci::use(id);
+    return Ok();
+  });
+}
+
+Result<Account> AccountService::Authenticate(const std::string& token) {
+  if (token.empty()) return Fail(Unauthenticated());
+  std::string token_hash = TokenHash(token);
+  long long account_id = 0, expires = 0, now = clock_.NowUnixSeconds();
+  int revoked = 0;
+  {
+    auto lease = db_.Borrow();
+    lease.sql() << "SELECT account_id, expires_at, revoked FROM sessions WHERE token_hash = :h",
+        soci::use(token_hash), soci::into(account_id), soci::into(expires), soci::into(revoked);
+    if (!lease.sql().got_data() || revoked || now >= expires) return Fail(Unauthenticated());
+  }
+  return LoadAccount(account_id);
+}
+
+Status AccountService::Logout(const std::string& token) {
+  auto account = Authenticate(token);
+  if (!account) return Fail(account.error());
+  std::string token_hash = TokenHash(token);
+  return store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    sql << "UPDATE sessions SET revoked = 1 WHERE token_hash = :h", soci::use(token_hash);
+    return Ok();
+  });
+}
+
+Status AccountService::ResetPassword(const std::string& phone_text, const std::string& code,
+                                     const SecureBuffer& new_password) {
+  auto phone = NormalizePhone(phone_text);
+  if (!phone) return Fail(phone.error());
+  // Check the new password before the code, so a weak one does not use it up.
+  SEALKEY_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, "new_password"));
+  long long id = 0;
+  {
+    auto lease = db_.Borrow();
+    lease.sql() << "SELECT id FROM accounts WHERE phone = :p", soci::use(*phone), soci::into(id);
+    if (!lease.sql().got_data()) {
+      return Fail(Bilingual(ErrorCode::kNotFound, "no account has this number",
+                            "该号码尚未注册", "phone"));
+    }
+  }
+  SEALKEY_RETURN_IF_ERROR(codes_.Verify(*phone, "reset_password", code));
+  return SetPassword(id, new_password);
+}
+
+Status AccountService::ChangePassword(const Account& account, const std::string& code,
+                                      const SecureBuffer& new_password) {
+  SEALKEY_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, "new_password"));
+  SEALKEY_RETURN_IF_ERROR(codes_.Verify(account.phone, "change_password", code));
+  return SetPassword(account.id, new_password);
+}
+
+}  // namespace sealkey::server

@@ -1,0 +1,73 @@
+// Accounts and sessions (B1-B3): SMS-code login with registration of new
+// numbers, the password step (set for new accounts, checked for returning
+// ones, with lockout), bearer sessions, forgotten and changed passwords.
+//
+// Secrets: passwords are Argon2id hashes (libsodium crypto_pwhash_str);
+// session tokens and login tickets are 256-bit random values stored only as
+// SHA-256 hashes. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "base/secure_buffer.h"
+#include "server/account/sms_codes.h"
+#include "store/database.h"
+
+namespace sealkey::server {
+
+struct Account {
+  int64_t id = 0;
+  std::string phone;
+  int64_t created_at = 0;
+  bool has_password = false;
+};
+
+struct LoginTicket {
+  std::string ticket;
+  bool new_account = false;
+  bool set_password = false;  // next step: set (true) or give (false) the password
+};
+
+struct SessionToken {
+  std::string token;
+  int64_t expires_at = 0;
+  Account account;
+};
+
+struct AccountPolicy {
+  int max_failed_passwords = 5;
+  int64_t lockout_seconds = 15 * 60;
+  int64_t ticket_seconds = 10 * 60;
+  int64_t session_seconds = 7 * 24 * 3600;
+};
+
+class AccountService {
+ public:
+  AccountService(store::Database& db, SmsCodes& codes, const Clock& clock,
+                 AccountPolicy policy = {})
+      : db_(db), codes_(codes), clock_(clock), policy_(policy) {}
+
+  Result<LoginTicket> SmsLogin(const std::string& phone_text, const std::string& code);
+  Result<SessionToken> PasswordStep(const std::string& ticket, const SecureBuffer& password);
+  Status Logout(const std::string& token);
+  // The account behind a bearer token; kUnauthenticated if none.
+  Result<Account> Authenticate(const std::string& token);
+  Status ResetPassword(const std::string& phone_text, const std::string& code,
+                       const SecureBuffer& new_password);
+  Status ChangePassword(const Account& account, const std::string& code,
+                        const SecureBuffer& new_password);
+
+ private:
+  Result<Account> LoadAccount(int64_t id);
+  Status SetPassword(int64_t account_id, const SecureBuffer& password);
+
+  store::Database& db_;
+  SmsCodes& codes_;
+  const Clock& clock_;
+  AccountPolicy policy_;
+};
+
+}  // namespace sealkey::server

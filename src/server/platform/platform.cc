@@ -1,0 +1,61 @@
+#include "server/platform/platform.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/atomic_file.h"
+#include "base/file.h"
+#include "crypto/random.h"
+#include "server/account/account_routes.h"
+
+namespace sealkey::server {
+namespace {
+
+// A 32-byte server secret, made once and kept in data_dir/secrets (0600).
+Result<SecureBuffer> LoadOrCreateKey(const std::string& dir, const std::string& name) {
+  SEALKEY_RETURN_IF_ERROR(MakeDirs(dir, 0700));
+  std::string path = dir + "/" + name;
+  auto existing = ReadFile(path, "secret", 64);
+  if (existing) {
+    if (existing->size() != 32) {
+      return Fail(ErrorCode::kMalformed, path + " is not a 32-byte key", "data-dir");
+    }
+    return SecureBuffer(*existing);
+  }
+  if (existing.error().code != ErrorCode::kNotFound) return Fail(existing.error());
+  SecureBuffer key = crypto::RandomSecret(32);
+  SEALKEY_RETURN_IF_ERROR(WriteFileAtomic(path, key.span(), 0600));
+  return key;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, const Clock& clock) {
+  if (o.data_dir.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "is required", "--data-dir");
+  }
+  SEALKEY_RETURN_IF_ERROR(MakeDirs(o.data_dir, 0700));
+  std::unique_ptr<Platform> p(new Platform());
+  auto db = store::Database::Open(o.database.empty() ? o.data_dir + "/sealkeyd.db" : o.database,
+                                  o.db_connections);
+  if (!db) return Fail(db.error());
+  p->db_ = std::move(*db);
+  auto sms_key = LoadOrCreateKey(o.data_dir + "/secrets", "sms.key");
+  if (!sms_key) return Fail(sms_key.error());
+  p->sms_ = std::make_unique<OutboxSmsGateway>(o.data_dir + "/outbox");
+  p->codes_ = std::make_unique<SmsCodes>(*p->db_, *p->sms_, clock, std::move(*sms_key));
+  p->accounts_ = std::make_unique<AccountService>(*p->db_, *p->codes_, clock);
+
+  Platform* self = p.get();
+  p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
+    return JsonResponse(200, {{"status", "ok"},
+                              {"database", self->db_->backend_name()},
+                              {"schema_version", self->db_->schema_version()}});
+  });
+  p->router_.Add("GET", "/api/v1/openapi.yaml", [](const HttpRequest&) -> Result<HttpResponse> {
+    return HttpResponse{200, "application/yaml", kOpenApiYaml, {}};
+  });
+  RegisterAccountRoutes(p->router_, *p->accounts_, *p->codes_);
+  return p;
+}
+
+}  // namespace sealkey::server

@@ -1,0 +1,44 @@
+// The assembled platform: database, gateways, domain services and their
+// routes, from the server's options. sealkeyd's main and the server tests
+// build it the same way.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "server/account/account_service.h"
+#include "server/http/router.h"
+#include "server/notify/sms_gateway.h"
+#include "store/database.h"
+
+namespace sealkey::server {
+
+struct PlatformOptions {
+  std::string data_dir;
+  std::string database;  // empty: SQLite file in data_dir
+  size_t db_connections = 4;
+};
+
+class Platform {
+ public:
+  // Creates data_dir (0700), its secret key (secrets/sms.key, 0600) and the
+  // database (migrated).
+  static Result<std::unique_ptr<Platform>> Create(const PlatformOptions& options,
+                                                  const Clock& clock = SystemClock::Instance());
+  const Router& router() const { return router_; }
+  store::Database& db() { return *db_; }
+
+ private:
+  Platform() = default;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<OutboxSmsGateway> sms_;
+  std::unique_ptr<SmsCodes> codes_;
+  std::unique_ptr<AccountService> accounts_;
+  Router router_;
+};
+
+// The OpenAPI document (docs/api/openapi.yaml), embedded at build time.
+extern const char* const kOpenApiYaml;
+
+}  // namespace sealkey::server

@@ -1,0 +1,95 @@
+#include "store/migrations.h"
+
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+namespace sealkey::store {
+namespace {
+
+// {ID} becomes the backend's auto-increment primary key column.
+struct Migration {
+  int version;
+  const char* description;
+  std::vector<const char*> statements;
+};
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "accounts, SMS codes, login tickets, sessions",
+       {
+           "CREATE TABLE accounts ("
+           " id {ID},"
+           " phone TEXT NOT NULL UNIQUE,"
+           " password_hash TEXT,"
+           " failed_logins INTEGER NOT NULL DEFAULT 0,"
+           " locked_until BIGINT NOT NULL DEFAULT 0,"
+           " created_at BIGINT NOT NULL)",
+           "CREATE TABLE sms_codes ("
+           " id {ID},"
+           " phone TEXT NOT NULL,"
+           " purpose TEXT NOT NULL,"
+           " code_mac TEXT NOT NULL,"
+           " client TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " expires_at BIGINT NOT NULL,"
+           " attempts INTEGER NOT NULL DEFAULT 0,"
+           " used INTEGER NOT NULL DEFAULT 0)",
+           "CREATE INDEX sms_codes_phone ON sms_codes (phone, purpose, created_at)",
+           "CREATE INDEX sms_codes_client ON sms_codes (client, created_at)",
+           "CREATE TABLE login_tickets ("
+           " token_hash TEXT PRIMARY KEY,"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " expires_at BIGINT NOT NULL,"
+           " used INTEGER NOT NULL DEFAULT 0)",
+           "CREATE TABLE sessions ("
+           " token_hash TEXT PRIMARY KEY,"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " created_at BIGINT NOT NULL,"
+           " expires_at BIGINT NOT NULL,"
+           " revoked INTEGER NOT NULL DEFAULT 0)",
+           "CREATE INDEX sessions_account ON sessions (account_id)",
+       }},
+  };
+  return kMigrations;
+}
+
+std::string Dialect(std::string sql, Backend backend) {
+  const std::string id = backend == Backend::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                                     : "BIGSERIAL PRIMARY KEY";
+  for (size_t p; (p = sql.find("{ID}")) != std::string::npos;) sql.replace(p, 4, id);
+  return sql;
+}
+
+}  // namespace
+
+Result<int> Migrate(soci::session& sql, Backend backend) {
+  try {
+    sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+           " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+    int current = 0;
+    soci::indicator ind;
+    sql << "SELECT MAX(version) FROM schema_migrations", soci::into(current, ind);
+    if (ind == soci::i_null) current = 0;
+    for (const auto& m : Migrations()) {
+      if (m.version <= current) continue;
+      soci::transaction tr(sql);
+      for (const char* stmt : m.statements) sql << Dialect(stmt, backend);
+      std::string description = m.description;
+      long long now = static_cast<long long>(std::time(nullptr));
+      sql << "INSERT INTO schema_migrations (version, description, applied_at) VALUES (:v, :d, :t)",
+          soci::use(m.version), soci::use(description), soci::use(now);
+      tr.commit();
+      current = m.version;
+    }
+    return current;
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("schema migration failed: ") + e.what(),
+                "database");
+  }
+}
+
+}  // namespace sealkey::store
