@@ -21,8 +21,12 @@ using tcp = net::ip::tcp;
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const Router& router, size_t max_body,
-             const std::atomic<bool>& stopping)
-      : stream_(std::move(socket)), router_(router), max_body_(max_body), stopping_(stopping) {}
+             const std::atomic<bool>& stopping, std::atomic<int>& live)
+      : stream_(std::move(socket)), router_(router), max_body_(max_body), stopping_(stopping),
+        live_(live) {
+    ++live_;
+  }
+  ~Connection() { --live_; }
 
   void Start() {
     net::dispatch(stream_.get_executor(),
@@ -97,6 +101,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Router& router_;
   size_t max_body_;
   const std::atomic<bool>& stopping_;
+  std::atomic<int>& live_;
 };
 
 }  // namespace
@@ -109,7 +114,7 @@ struct HttpServer::Impl {
   void Accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
       if (ec) return;  // closed on shutdown
-      std::make_shared<Connection>(std::move(s), router, max_body, stopping)->Start();
+      std::make_shared<Connection>(std::move(s), router, max_body, stopping, live)->Start();
       Accept();
     });
   }
@@ -119,10 +124,20 @@ struct HttpServer::Impl {
     beast::error_code ec;
     acceptor.close(ec);
     signals.cancel(ec);
-    // Requests in flight finish; idle keep-alive connections would wait for
-    // their timeout, so stop the loop after a short grace period.
-    grace.expires_after(std::chrono::seconds(5));
-    grace.async_wait([this](beast::error_code) { ioc.stop(); });
+    // Requests in flight finish (their connections close after the reply);
+    // idle keep-alive connections would wait for their read timeout, so the
+    // loop stops when none are left or after a 5 s grace period.
+    grace_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    WaitForConnections();
+  }
+
+  void WaitForConnections() {
+    if (live == 0 || std::chrono::steady_clock::now() >= grace_deadline) {
+      ioc.stop();
+      return;
+    }
+    grace.expires_after(std::chrono::milliseconds(20));
+    grace.async_wait([this](beast::error_code) { WaitForConnections(); });
   }
 
   const Router& router;
@@ -133,6 +148,8 @@ struct HttpServer::Impl {
   net::signal_set signals;
   net::steady_timer grace;
   std::atomic<bool> stopping{false};
+  std::atomic<int> live{0};
+  std::chrono::steady_clock::time_point grace_deadline;
 };
 
 HttpServer::HttpServer(const Router& router, size_t threads, size_t max_body)
