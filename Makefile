@@ -2,7 +2,7 @@
 # make run    install what is missing, build, start sealkey on its defaults
 # make test   install what is missing, build, run every test (release, then ASan/UBSan:
 #             unit tests and the PKCS#11 module suites)
-.PHONY: deps build build-asan run test test-release test-asan bench clean
+.PHONY: deps build build-asan run test test-release test-asan bench bench-server clean
 
 JOBS ?= $(shell nproc)
 
@@ -33,6 +33,9 @@ test: test-release test-asan
 
 bench: deps
 	@bash scripts/bench
+
+bench-server: deps
+	@bash scripts/bench-server
 
 clean:
 	rm -rf build build-asan
