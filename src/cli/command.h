@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 #include "base/error.h"
 
@@ -17,6 +18,7 @@ namespace sealkey::cli {
 struct GlobalOptions {
   bool json = false;       // --json: machine-readable output (and errors)
   bool pin_stdin = false;  // --pin-stdin: secrets are read as lines from stdin
+  std::string server;      // --server URL: the platform server, over the settings
 };
 
 struct CommandContext {
@@ -32,5 +34,6 @@ void RegisterSignCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSealCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAgentCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSettingsCommands(CLI::App& app, CommandContext& ctx);
+void RegisterAccountCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

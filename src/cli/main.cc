@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   app.add_flag("--json", ctx.global.json, "Machine-readable JSON output");
   app.add_flag("--pin-stdin", ctx.global.pin_stdin,
                "Read PINs and passwords as lines from stdin (for scripts)");
+  app.add_option("--server", ctx.global.server,
+                 "Platform server URL, e.g. http://127.0.0.1:8080 (overrides the settings)");
   sealkey::cli::RegisterDeviceCommands(app, ctx);
   sealkey::cli::RegisterCertCommands(app, ctx);
   sealkey::cli::RegisterKeyCommands(app, ctx);
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterSealCommands(app, ctx);
   sealkey::cli::RegisterAgentCommands(app, ctx);
   sealkey::cli::RegisterSettingsCommands(app, ctx);
+  sealkey::cli::RegisterAccountCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

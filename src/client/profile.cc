@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
 
 #include "base/atomic_file.h"
 #include "base/encoding.h"
@@ -63,6 +64,7 @@ Result<Settings> Profile::LoadSettings() const {
     auto j = nlohmann::json::parse(AsChars(*data));
     s.pin_cache_minutes = j.value("pin_cache_minutes", kDefaultPinCacheMinutes);
     s.pkcs11_modules = j.value("pkcs11_modules", std::vector<std::string>{});
+    s.server = j.value("server", "");
   } catch (const nlohmann::json::exception& e) {
     return Fail(ErrorCode::kMalformed, home_ + "/config.json: " + e.what(), "config");
   }
@@ -77,7 +79,68 @@ Result<Settings> Profile::LoadSettings() const {
 Status Profile::SaveSettings(const Settings& s) const {
   nlohmann::json j = {{"pin_cache_minutes", s.pin_cache_minutes},
                       {"pkcs11_modules", s.pkcs11_modules}};
+  if (!s.server.empty()) j["server"] = s.server;
   return WriteFileAtomic(home_ + "/config.json", AsBytes(j.dump(2) + "\n"));
+}
+
+namespace {
+
+void WipeBytes(std::span<uint8_t> b) {
+  if (!b.empty()) OPENSSL_cleanse(b.data(), b.size());
+}
+
+}  // namespace
+
+Result<std::optional<StoredSession>> Profile::LoadSession() const {
+  auto data = ReadFile(SessionPath(), "session");
+  if (!data) {
+    if (data.error().code == ErrorCode::kNotFound) return std::optional<StoredSession>();
+    return Fail(data.error());
+  }
+  auto j = nlohmann::json::parse(AsChars(*data), nullptr, /*allow_exceptions=*/false);
+  WipeBytes(*data);
+  StoredSession s;
+  bool valid = j.is_object() && j.contains("token") && j["token"].is_string();
+  if (valid) {
+    try {
+      s.server = j.value("server", "");
+      s.expires_at = j.value("expires_at", int64_t{0});
+      s.phone = j.value("phone", "");
+    } catch (const nlohmann::json::exception&) {
+      valid = false;
+    }
+  }
+  if (valid) {
+    auto& token = j["token"].get_ref<std::string&>();
+    s.token = SecureBuffer::FromString(token);
+    OPENSSL_cleanse(token.data(), token.size());
+  }
+  if (!valid || s.token.empty() || s.server.empty()) {
+    return Fail(ErrorCode::kMalformed,
+                SessionPath() + " is damaged; run `sealkey logout` and log in again", "session");
+  }
+  return std::optional<StoredSession>(std::move(s));
+}
+
+Status Profile::SaveSession(const StoredSession& s) const {
+  nlohmann::json j = {{"server", s.server}, {"expires_at", s.expires_at}, {"phone", s.phone},
+                      {"token", ""}};
+  j["token"].get_ref<std::string&>().assign(s.token.view());
+  std::string text = j.dump(2) + "\n";
+  auto& token = j["token"].get_ref<std::string&>();
+  OPENSSL_cleanse(token.data(), token.size());
+  Status st = WriteFileAtomic(SessionPath(), AsBytes(text), 0600);
+  OPENSSL_cleanse(text.data(), text.size());
+  return st;
+}
+
+Status Profile::RemoveSession() const {
+  std::error_code ec;
+  fs::remove(SessionPath(), ec);
+  if (ec) {
+    return Fail(ErrorCode::kIo, "cannot remove " + SessionPath() + ": " + ec.message(), "session");
+  }
+  return Ok();
 }
 
 std::vector<MediumSlot> Profile::ListMedia() const {

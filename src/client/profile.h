@@ -1,6 +1,7 @@
 // The client profile: $SEALKEY_HOME (default ~/.local/share/sealkey), its
-// settings (config.json) and the media it knows: file devices under
-// devices/ and the tokens of the PKCS#11 modules listed in the settings.
+// settings (config.json), the platform session (session.json) and the media
+// it knows: file devices under devices/ and the tokens of the PKCS#11
+// modules listed in the settings.
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/secure_buffer.h"
 #include "token/device.h"
 #include "token/file/file_device.h"
 
@@ -18,9 +20,22 @@ namespace sealkey::client {
 inline constexpr int kPinCacheChoices[] = {0, 1, 5, 10, 30, 60};
 inline constexpr int kDefaultPinCacheMinutes = 30;
 
+// The platform server used when neither --server nor the settings name one.
+inline constexpr char kDefaultServer[] = "http://127.0.0.1:8080";
+
 struct Settings {
   int pin_cache_minutes = kDefaultPinCacheMinutes;
   std::vector<std::string> pkcs11_modules;
+  std::string server;  // platform server URL; empty = kDefaultServer
+};
+
+// A logged-in platform session. The token is a bearer secret; it is only
+// ever sent to `server`, the URL it was issued by.
+struct StoredSession {
+  std::string server;
+  SecureBuffer token;
+  int64_t expires_at = 0;  // Unix seconds
+  std::string phone;       // E.164
 };
 
 // "10m", "1h", "60", "off" -> minutes; only the manual's choices are valid.
@@ -45,6 +60,12 @@ class Profile {
   Result<Settings> LoadSettings() const;
   Status SaveSettings(const Settings& settings) const;
 
+  // session.json (mode 0600, replaced atomically). LoadSession gives
+  // nullopt when there is none; RemoveSession succeeds when there was none.
+  Result<std::optional<StoredSession>> LoadSession() const;
+  Status SaveSession(const StoredSession& session) const;
+  Status RemoveSession() const;
+
   // Every medium: file devices, then PKCS#11 tokens. A medium that cannot be
   // opened is listed with its error; it does not hide the others.
   std::vector<MediumSlot> ListMedia() const;
@@ -59,6 +80,7 @@ class Profile {
  private:
   explicit Profile(std::string home) : home_(std::move(home)) {}
   std::string DevicesDir() const { return home_ + "/devices"; }
+  std::string SessionPath() const { return home_ + "/session.json"; }
 
   std::string home_;
 };

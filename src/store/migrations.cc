@@ -53,6 +53,12 @@ const std::vector<Migration>& Migrations() {
            " revoked INTEGER NOT NULL DEFAULT 0)",
            "CREATE INDEX sessions_account ON sessions (account_id)",
        }},
+      {2,
+       "account deletion with a cooling-off period (B15)",
+       {
+           "ALTER TABLE accounts ADD COLUMN deletion_requested_at BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE accounts ADD COLUMN deleted_at BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

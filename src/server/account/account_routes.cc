@@ -11,8 +11,11 @@ namespace {
 using nlohmann::json;
 
 json AccountJson(const Account& a) {
-  return {{"id", a.id}, {"phone", a.phone}, {"created_at", a.created_at},
-          {"has_password", a.has_password}};
+  return {{"id", a.id},
+          {"phone", a.phone},
+          {"created_at", a.created_at},
+          {"has_password", a.has_password},
+          {"deletion_effective_at", a.deletion_effective_at}};
 }
 
 Result<SecureBuffer> SecretString(const json& body, const char* key) {
@@ -37,8 +40,9 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
     if (!phone) return Fail(phone.error());
     if (!ValidPurpose(*purpose)) {
       return Fail(Bilingual(ErrorCode::kInvalidArgument,
-                            "must be login, reset_password or change_password",
-                            "须为 login、reset_password 或 change_password", "purpose"));
+                            "must be login, reset_password, change_password or delete_account",
+                            "须为 login、reset_password、change_password 或 delete_account",
+                            "purpose"));
     }
     SEALKEY_RETURN_IF_ERROR(codes.Send(*phone, *purpose, req.client_ip));
     return JsonResponse(202, {{"phone", *phone},
@@ -112,6 +116,26 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
     SEALKEY_RETURN_IF_ERROR(accounts.ChangePassword(*account, *code, *password));
     return NoContent();
   });
+
+  router.Add("POST", "/api/v1/me/deletion", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+    auto account = accounts.Authenticate(req.BearerToken());
+    if (!account) return Fail(account.error());
+    auto body = ParseJsonBody(req);
+    if (!body) return Fail(body.error());
+    auto code = RequiredString(*body, "code");
+    if (!code) return Fail(code.error());
+    auto effective = accounts.RequestDeletion(*account, *code);
+    if (!effective) return Fail(effective.error());
+    return JsonResponse(202, {{"effective_at", *effective}});
+  });
+
+  router.Add("DELETE", "/api/v1/me/deletion",
+             [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+               auto account = accounts.Authenticate(req.BearerToken());
+               if (!account) return Fail(account.error());
+               SEALKEY_RETURN_IF_ERROR(accounts.CancelDeletion(*account));
+               return NoContent();
+             });
 }
 
 }  // namespace sealkey::server

@@ -43,14 +43,16 @@ Result<std::string> HashPassword(const SecureBuffer& pw) {
 
 Result<Account> AccountService::LoadAccount(int64_t id) {
   auto lease = db_.Borrow();
-  Account a;
-  long long account_id = id, created = 0;
+  long long account_id = id, created = 0, requested = 0, deleted = 0;
   std::string phone, hash;
   soci::indicator hash_ind;
-  lease.sql() << "SELECT phone, password_hash, created_at FROM accounts WHERE id = :i",
-      soci::use(account_id), soci::into(phone), soci::into(hash, hash_ind), soci::into(created);
-  if (!lease.sql().got_data()) return Fail(Unauthenticated());
-  return Account{id, phone, created, hash_ind == soci::i_ok && !hash.empty()};
+  lease.sql() << "SELECT phone, password_hash, created_at, deletion_requested_at, deleted_at"
+                 " FROM accounts WHERE id = :i",
+      soci::use(account_id), soci::into(phone), soci::into(hash, hash_ind), soci::into(created),
+      soci::into(requested), soci::into(deleted);
+  if (!lease.sql().got_data() || deleted) return Fail(Unauthenticated());
+  return Account{id, phone, created, hash_ind == soci::i_ok && !hash.empty(),
+                 requested ? requested + policy_.deletion_cooling_seconds : 0};
 }
 
 Result<LoginTicket> AccountService::SmsLogin(const std::string& phone_text,
@@ -89,7 +91,7 @@ Result<SessionToken> AccountService::PasswordStep(const std::string& ticket,
   long long now = clock_.NowUnixSeconds();
   std::string ticket_hash = TokenHash(ticket);
   long long account_id = 0, expires = 0, locked_until = 0;
-  int used = 0, failed = 0;
+  int used = 0, failed = 0;  // read for the join; the lock decision is made atomically below
   std::string hash;
   soci::indicator hash_ind = soci::i_null;
   {
@@ -112,31 +114,45 @@ Result<SessionToken> AccountService::PasswordStep(const std::string& ticket,
     SEALKEY_RETURN_IF_ERROR(CheckPasswordPolicy(password));
     SEALKEY_RETURN_IF_ERROR(SetPassword(account_id, password));
   } else {
-    if (locked_until > now) {
+    auto lock_minutes = [&](long long until) { return std::to_string((until - now + 59) / 60); };
+    // Spend a try before checking the hash, atomically, so parallel requests
+    // cannot get more guesses than the limit; a right password gives it back.
+    long long tries = 0, until = 0;
+    SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
+      sql << "UPDATE accounts SET failed_logins = failed_logins + 1"
+             " WHERE id = :i AND locked_until <= :n RETURNING failed_logins",
+          soci::use(account_id), soci::use(now), soci::into(tries);
+      if (!sql.got_data()) {  // locked: nothing spent, nothing checked
+        sql << "SELECT locked_until FROM accounts WHERE id = :i", soci::use(account_id),
+            soci::into(until);
+      }
+      return Ok();
+    }));
+    if (until > now || tries > policy_.max_failed_passwords) {
+      // Locked, or more parallel tries in flight than the limit allows.
+      long long shown = until > now ? until : now + policy_.lockout_seconds;
       return Fail(Bilingual(ErrorCode::kPinLocked,
                             "too many wrong passwords; the account is locked for " +
-                                std::to_string((locked_until - now + 59) / 60) + " min",
-                            "密码错误次数过多，账户已锁定 " +
-                                std::to_string((locked_until - now + 59) / 60) + " 分钟",
+                                lock_minutes(shown) + " min",
+                            "密码错误次数过多，账户已锁定 " + lock_minutes(shown) + " 分钟",
                             "password"));
     }
     if (crypto_pwhash_str_verify(hash.c_str(), reinterpret_cast<const char*>(password.data()),
                                  password.size()) != 0) {
-      int now_failed = failed + 1;
-      bool lock = now_failed >= policy_.max_failed_passwords;
-      long long until = lock ? now + policy_.lockout_seconds : 0;
-      int stored_failed = lock ? 0 : now_failed;
-      SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
-        sql << "UPDATE accounts SET failed_logins = :f, locked_until = :l WHERE id = :i",
-            soci::use(stored_failed), soci::use(until), soci::use(account_id);
-        return Ok();
-      }));
-      if (lock) {
+      if (tries >= policy_.max_failed_passwords) {
+        long long lock_until = now + policy_.lockout_seconds;
+        SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
+          sql << "UPDATE accounts SET failed_logins = 0, locked_until = :l WHERE id = :i",
+              soci::use(lock_until), soci::use(account_id);
+          return Ok();
+        }));
         return Fail(Bilingual(ErrorCode::kPinLocked,
-                              "wrong password; the account is now locked for 15 min",
-                              "密码错误，账户已锁定 15 分钟", "password"));
+                              "wrong password; the account is now locked for " +
+                                  lock_minutes(lock_until) + " min",
+                              "密码错误，账户已锁定 " + lock_minutes(lock_until) + " 分钟",
+                              "password"));
       }
-      int left = policy_.max_failed_passwords - now_failed;
+      long long left = policy_.max_failed_passwords - tries;
       return Fail(Bilingual(ErrorCode::kPinIncorrect,
                             "wrong password; " + std::to_string(left) + " tries left",
                             "密码错误，还可尝试 " + std::to_string(left) + " 次", "password"));
@@ -207,16 +223,19 @@ Status AccountService::ResetPassword(const std::string& phone_text, const std::s
   if (!phone) return Fail(phone.error());
   // Check the new password before the code, so a weak one does not use it up.
   SEALKEY_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, "new_password"));
+  // The code first: only someone who receives the number's SMS learns
+  // whether it is registered.
+  SEALKEY_RETURN_IF_ERROR(codes_.Verify(*phone, "reset_password", code));
   long long id = 0;
   {
     auto lease = db_.Borrow();
-    lease.sql() << "SELECT id FROM accounts WHERE phone = :p", soci::use(*phone), soci::into(id);
+    lease.sql() << "SELECT id FROM accounts WHERE phone = :p AND deleted_at = 0",
+        soci::use(*phone), soci::into(id);
     if (!lease.sql().got_data()) {
       return Fail(Bilingual(ErrorCode::kNotFound, "no account has this number",
                             "该号码尚未注册", "phone"));
     }
   }
-  SEALKEY_RETURN_IF_ERROR(codes_.Verify(*phone, "reset_password", code));
   return SetPassword(id, new_password);
 }
 
@@ -225,6 +244,66 @@ Status AccountService::ChangePassword(const Account& account, const std::string&
   SEALKEY_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, "new_password"));
   SEALKEY_RETURN_IF_ERROR(codes_.Verify(account.phone, "change_password", code));
   return SetPassword(account.id, new_password);
+}
+
+Result<int64_t> AccountService::RequestDeletion(const Account& caller, const std::string& code) {
+  auto account = LoadAccount(caller.id);  // the current state, not the caller's snapshot
+  if (!account) return Fail(account.error());
+  if (account->deletion_effective_at) {
+    return Fail(Bilingual(ErrorCode::kAlreadyExists, "a deletion is already pending",
+                          "已申请注销，正在冷静期内", "account"));
+  }
+  SEALKEY_RETURN_IF_ERROR(codes_.Verify(account->phone, "delete_account", code));
+  long long now = clock_.NowUnixSeconds(), id = account->id;
+  SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    sql << "UPDATE accounts SET deletion_requested_at = :t WHERE id = :i", soci::use(now),
+        soci::use(id);
+    return Ok();
+  }));
+  return now + policy_.deletion_cooling_seconds;
+}
+
+Status AccountService::CancelDeletion(const Account& caller) {
+  auto account = LoadAccount(caller.id);
+  if (!account) return Fail(account.error());
+  if (!account->deletion_effective_at) {
+    return Fail(Bilingual(ErrorCode::kNotFound, "no deletion is pending", "没有待生效的注销申请",
+                          "account"));
+  }
+  long long id = account->id;
+  return store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    sql << "UPDATE accounts SET deletion_requested_at = 0 WHERE id = :i", soci::use(id);
+    return Ok();
+  });
+}
+
+Result<int> AccountService::PurgeDeletedAccounts() {
+  long long now = clock_.NowUnixSeconds();
+  long long due = now - policy_.deletion_cooling_seconds;
+  int purged = 0;
+  // One account per transaction: a crash mid-way leaves each account either
+  // fully deleted or untouched.
+  for (bool more = true; more;) {
+    Status st = store::InTransaction(db_, [&](soci::session& sql) -> Status {
+      long long id = 0;
+      std::string phone;
+      sql << "SELECT id, phone FROM accounts WHERE deleted_at = 0 AND deletion_requested_at > 0"
+             " AND deletion_requested_at <= :d ORDER BY id LIMIT 1",
+          soci::use(due), soci::into(id), soci::into(phone);
+      more = sql.got_data();
+      if (!more) return Ok();
+      std::string anonymous = "deleted:" + std::to_string(id);
+      sql << "DELETE FROM sms_codes WHERE phone = :p", soci::use(phone);
+      sql << "UPDATE sessions SET revoked = 1 WHERE account_id = :i", soci::use(id);
+      sql << "UPDATE accounts SET phone = :a, password_hash = NULL, deleted_at = :t"
+             " WHERE id = :i",
+          soci::use(anonymous), soci::use(now), soci::use(id);
+      ++purged;
+      return Ok();
+    });
+    if (!st) return Fail(st.error());
+  }
+  return purged;
 }
 
 }  // namespace sealkey::server

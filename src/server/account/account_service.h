@@ -23,6 +23,7 @@ struct Account {
   std::string phone;
   int64_t created_at = 0;
   bool has_password = false;
+  int64_t deletion_effective_at = 0;  // B15: when a requested deletion happens; 0 if none
 };
 
 struct LoginTicket {
@@ -42,6 +43,7 @@ struct AccountPolicy {
   int64_t lockout_seconds = 15 * 60;
   int64_t ticket_seconds = 10 * 60;
   int64_t session_seconds = 7 * 24 * 3600;
+  int64_t deletion_cooling_seconds = 15 * 24 * 3600;  // B15, configurable
 };
 
 class AccountService {
@@ -59,6 +61,16 @@ class AccountService {
                        const SecureBuffer& new_password);
   Status ChangePassword(const Account& account, const std::string& code,
                         const SecureBuffer& new_password);
+
+  // B15: asks for deletion after an SMS code (purpose delete_account);
+  // returns when it takes effect. The account works normally until then.
+  Result<int64_t> RequestDeletion(const Account& account, const std::string& code);
+  // Cancels a pending deletion; kNotFound when none is pending.
+  Status CancelDeletion(const Account& account);
+  // Deletes every account whose cooling-off period has ended: the phone
+  // number, password and SMS codes are erased, the row is kept anonymised
+  // (for foreign keys and audit), every session ends. Returns how many.
+  Result<int> PurgeDeletedAccounts();
 
  private:
   Result<Account> LoadAccount(int64_t id);

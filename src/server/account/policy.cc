@@ -74,7 +74,8 @@ Status CheckPasswordPolicy(const SecureBuffer& pw, const char* field) {
 }
 
 bool ValidPurpose(std::string_view p) {
-  return p == "login" || p == "reset_password" || p == "change_password";
+  return p == "login" || p == "reset_password" || p == "change_password" ||
+         p == "delete_account";
 }
 
 }  // namespace sealkey::server

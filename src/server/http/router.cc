@@ -21,8 +21,8 @@ int StatusFor(ErrorCode code) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kMalformed:
     case ErrorCode::kOutOfRange:
-    case ErrorCode::kUnsupported: return 400;
-    case ErrorCode::kVerifyFailed:
+    case ErrorCode::kUnsupported:
+    case ErrorCode::kVerifyFailed: return 400;  // e.g. a wrong SMS code: bad input, not a dead session
     case ErrorCode::kPinIncorrect:
     case ErrorCode::kPinRequired:
     case ErrorCode::kUnauthenticated: return 401;

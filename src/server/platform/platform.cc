@@ -1,5 +1,7 @@
 #include "server/platform/platform.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "base/atomic_file.h"
@@ -43,7 +45,13 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   if (!sms_key) return Fail(sms_key.error());
   p->sms_ = std::make_unique<OutboxSmsGateway>(o.data_dir + "/outbox");
   p->codes_ = std::make_unique<SmsCodes>(*p->db_, *p->sms_, clock, std::move(*sms_key));
-  p->accounts_ = std::make_unique<AccountService>(*p->db_, *p->codes_, clock);
+  if (o.deletion_cooling_days < 0 || o.deletion_cooling_days > 365) {
+    return Fail(ErrorCode::kInvalidArgument, "must be between 0 and 365 days",
+                "--deletion-cooling-days");
+  }
+  AccountPolicy policy;
+  policy.deletion_cooling_seconds = int64_t{o.deletion_cooling_days} * 86400;
+  p->accounts_ = std::make_unique<AccountService>(*p->db_, *p->codes_, clock, policy);
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
@@ -55,7 +63,29 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
     return HttpResponse{200, "application/yaml", kOpenApiYaml, {}};
   });
   RegisterAccountRoutes(p->router_, *p->accounts_, *p->codes_);
+  if (o.purge_in_background) p->purge_thread_ = std::thread([self] { self->PurgeLoop(); });
   return p;
+}
+
+Platform::~Platform() {
+  {
+    std::lock_guard<std::mutex> lock(purge_mu_);
+    stopping_ = true;
+  }
+  purge_cv_.notify_all();
+  if (purge_thread_.joinable()) purge_thread_.join();
+}
+
+void Platform::PurgeLoop() {
+  std::unique_lock<std::mutex> lock(purge_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto purged = accounts_->PurgeDeletedAccounts();
+    if (!purged) std::fprintf(stderr, "sealkeyd: account purge: %s\n", purged.error().ToString().c_str());
+    else if (*purged) std::fprintf(stderr, "sealkeyd: deleted %d account(s)\n", *purged);
+    lock.lock();
+    purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; });
+  }
 }
 
 }  // namespace sealkey::server

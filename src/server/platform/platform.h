@@ -3,7 +3,10 @@
 // build it the same way.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 
 #include "base/clock.h"
@@ -18,6 +21,8 @@ struct PlatformOptions {
   std::string data_dir;
   std::string database;  // empty: SQLite file in data_dir
   size_t db_connections = 4;
+  int deletion_cooling_days = 15;  // B15
+  bool purge_in_background = true;  // a thread applies due account deletions every minute
 };
 
 class Platform {
@@ -26,11 +31,19 @@ class Platform {
   // database (migrated).
   static Result<std::unique_ptr<Platform>> Create(const PlatformOptions& options,
                                                   const Clock& clock = SystemClock::Instance());
+  ~Platform();
   const Router& router() const { return router_; }
   store::Database& db() { return *db_; }
+  AccountService& accounts() { return *accounts_; }
 
  private:
   Platform() = default;
+  void PurgeLoop();
+
+  std::mutex purge_mu_;
+  std::condition_variable purge_cv_;
+  bool stopping_ = false;
+  std::thread purge_thread_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<OutboxSmsGateway> sms_;
   std::unique_ptr<SmsCodes> codes_;

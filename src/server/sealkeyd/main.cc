@@ -21,6 +21,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string database;
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  int deletion_cooling_days = 15;
 };
 
 sealkey::Status Serve(const ServeOptions& o) {
@@ -37,7 +38,8 @@ sealkey::Status Serve(const ServeOptions& o) {
   sealkey::server::PlatformOptions po;
   po.data_dir = o.data_dir;
   po.database = o.database;
-  po.db_connections = o.threads + 1;
+  po.db_connections = o.threads + 2;
+  po.deletion_cooling_days = o.deletion_cooling_days;
   auto platform = sealkey::server::Platform::Create(po);
   if (!platform) return sealkey::Fail(platform.error());
   sealkey::server::HttpServer server((*platform)->router(), o.threads, 16 << 20);
@@ -64,6 +66,8 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", o.listen, "ADDRESS:PORT (default 127.0.0.1:8080; port 0 picks one)");
   serve->add_option("--database", o.database, "postgresql://... (default: SQLite in the data dir)");
   serve->add_option("--threads", o.threads, "I/O threads (default: one per core)");
+  serve->add_option("--deletion-cooling-days", o.deletion_cooling_days,
+                    "Days before a requested account deletion takes effect (default 15)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
