@@ -19,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/account_session.h"
 #include "cli/command.h"
 #include "cli/media_call.h"
 #include "cli/output.h"
@@ -27,28 +28,12 @@
 #include "client/profile.h"
 
 namespace sealkey::cli {
-namespace {
 
-using nlohmann::json;
-
-struct Connection {
-  client::Profile profile;
-  client::PlatformClient api;
-};
-
-struct AccountOptions {
-  std::string phone;
-  std::string code;
-  std::string purpose;
-  bool password_stdin = false;
-};
-
-Result<client::PlatformClient> NewClient(const std::string& server) {
+static Result<client::PlatformClient> NewClient(const std::string& server) {
   return client::PlatformClient::Create(
       {.server = server, .accept_language = CurrentLang() == Lang::kZh ? "zh-CN" : "en"});
 }
 
-// --server, else the settings, else kDefaultServer.
 Result<Connection> Connect(const GlobalOptions& g) {
   auto profile = OpenProfile();
   if (!profile) return Fail(profile.error());
@@ -62,7 +47,6 @@ Result<Connection> Connect(const GlobalOptions& g) {
   return Connection{std::move(*profile), std::move(*api)};
 }
 
-// Gives the API client the stored token, if it was issued by this server.
 Result<client::StoredSession> UseSession(Connection& c) {
   auto stored = c.profile.LoadSession();
   if (!stored) return Fail(stored.error());
@@ -83,7 +67,7 @@ Result<client::StoredSession> UseSession(Connection& c) {
 }
 
 // One line from the terminal (SMS codes are not secret enough to hide).
-Result<std::string> PromptLine(std::string_view prompt) {
+static Result<std::string> PromptLine(std::string_view prompt) {
   std::unique_ptr<FILE, int (*)(FILE*)> tty(std::fopen("/dev/tty", "r+"), std::fclose);
   if (!tty) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -100,7 +84,6 @@ Result<std::string> PromptLine(std::string_view prompt) {
   return line;
 }
 
-// The code given on the command line, else one sent now and typed in.
 Result<std::string> ObtainCode(Connection& c, const std::string& phone, const std::string& code,
                                std::string_view purpose) {
   if (!code.empty()) return code;
@@ -109,6 +92,18 @@ Result<std::string> ObtainCode(Connection& c, const std::string& phone, const st
   std::cerr << Tr("An SMS code was sent to ", "短信验证码已发送至 ") << sent->phone << "\n";
   return PromptLine(Tr("SMS code", "短信验证码"));
 }
+
+namespace {
+
+using nlohmann::json;
+
+struct AccountOptions {
+  std::string phone;
+  std::string code;
+  std::string purpose;
+  bool password_stdin = false;
+};
+
 
 // Reads a password and runs `use` with it. On a terminal, a password the
 // server refuses for that same field (the policy) is asked again, 3 times.

@@ -35,5 +35,6 @@ void RegisterSealCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAgentCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSettingsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAccountCommands(CLI::App& app, CommandContext& ctx);
+void RegisterAccountDeletionCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

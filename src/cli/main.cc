@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterAgentCommands(app, ctx);
   sealkey::cli::RegisterSettingsCommands(app, ctx);
   sealkey::cli::RegisterAccountCommands(app, ctx);
+  sealkey::cli::RegisterAccountDeletionCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
