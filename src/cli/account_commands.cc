@@ -84,6 +84,14 @@ static Result<std::string> PromptLine(std::string_view prompt) {
   return line;
 }
 
+Result<Connection> ConnectWithSession(const GlobalOptions& g) {
+  auto c = Connect(g);
+  if (!c) return Fail(c.error());
+  auto session = UseSession(*c);
+  if (!session) return Fail(session.error());
+  return c;
+}
+
 Result<std::string> ObtainCode(Connection& c, const std::string& phone, const std::string& code,
                                std::string_view purpose) {
   if (!code.empty()) return code;

@@ -14,10 +14,8 @@ namespace sealkey::cli {
 namespace {
 
 Status RequestDeletion(const GlobalOptions& g, const std::string& code_arg) {
-  auto c = Connect(g);
+  auto c = ConnectWithSession(g);
   if (!c) return Fail(c.error());
-  auto session = UseSession(*c);
-  if (!session) return Fail(session.error());
   auto me = c->api.GetMe();
   if (!me) return Fail(me.error());
   auto code = ObtainCode(*c, me->phone, code_arg, "delete_account");
@@ -37,10 +35,8 @@ Status RequestDeletion(const GlobalOptions& g, const std::string& code_arg) {
 }
 
 Status CancelDeletion(const GlobalOptions& g) {
-  auto c = Connect(g);
+  auto c = ConnectWithSession(g);
   if (!c) return Fail(c.error());
-  auto session = UseSession(*c);
-  if (!session) return Fail(session.error());
   SEALKEY_RETURN_IF_ERROR(c->api.CancelDeletion());
   if (!g.json) std::cout << Tr("The deletion is cancelled.", "已撤销注销申请。") << "\n";
   return Ok();

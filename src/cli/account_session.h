@@ -21,6 +21,8 @@ struct Connection {
 Result<Connection> Connect(const GlobalOptions& g);
 // Gives the API client the stored token, if it was issued by this server.
 Result<client::StoredSession> UseSession(Connection& c);
+// Connect() then UseSession(): for commands that need to be logged in.
+Result<Connection> ConnectWithSession(const GlobalOptions& g);
 // The code given on the command line, else one sent now and typed in.
 Result<std::string> ObtainCode(Connection& c, const std::string& phone, const std::string& code,
                                std::string_view purpose);
