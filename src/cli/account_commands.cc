@@ -136,7 +136,8 @@ json AccountJson(const client::Account& a) {
           {"phone", a.phone},
           {"created_at", a.created_at},
           {"has_password", a.has_password},
-          {"deletion_effective_at", a.deletion_effective_at}};
+          {"deletion_effective_at", a.deletion_effective_at},
+          {"identity_id", a.identity_id}};
 }
 
 void PrintAccount(const client::Account& a) {

@@ -36,5 +36,6 @@ void RegisterAgentCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSettingsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAccountCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAccountDeletionCommands(CLI::App& app, CommandContext& ctx);
+void RegisterIdentityCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

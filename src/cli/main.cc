@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterSettingsCommands(app, ctx);
   sealkey::cli::RegisterAccountCommands(app, ctx);
   sealkey::cli::RegisterAccountDeletionCommands(app, ctx);
+  sealkey::cli::RegisterIdentityCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

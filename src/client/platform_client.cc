@@ -132,7 +132,8 @@ Result<T> Read(const std::string& url, json& doc, F&& read) {
 
 Account ReadAccount(const json& j) {
   return Account{j.value("id", int64_t{0}), j.value("phone", ""), j.value("created_at", int64_t{0}),
-                 j.value("has_password", false), j.value("deletion_effective_at", int64_t{0})};
+                 j.value("has_password", false), j.value("deletion_effective_at", int64_t{0}),
+                 j.value("identity_id", int64_t{0})};
 }
 
 }  // namespace
@@ -341,6 +342,34 @@ Status PlatformClient::CancelDeletion() {
   auto doc = CallJson(*this, "DELETE", "/me/deletion", "");
   if (!doc) return Fail(doc.error());
   return Ok();
+}
+
+namespace {
+
+Identity ReadIdentity(const json& j) {
+  return {j.at("id").get<int64_t>(), j.at("kind").get<std::string>(),
+          j.at("org_id").get<int64_t>()};
+}
+
+}  // namespace
+
+Result<Identities> PlatformClient::ListIdentities() {
+  auto doc = CallJson(*this, "GET", "/me/identities", "");
+  if (!doc) return Fail(doc.error());
+  return Read<Identities>(api_root_ + "/me/identities", *doc, [](const json& j) {
+    Identities out;
+    for (const auto& i : j.at("identities")) out.identities.push_back(ReadIdentity(i));
+    out.current = j.at("current").get<int64_t>();
+    return out;
+  });
+}
+
+Result<Identity> PlatformClient::SwitchIdentity(int64_t identity_id) {
+  json body = {{"identity_id", identity_id}};
+  auto doc = CallJson(*this, "/me/identity", body);
+  if (!doc) return Fail(doc.error());
+  return Read<Identity>(api_root_ + "/me/identity", *doc,
+                        [](const json& j) { return ReadIdentity(j); });
 }
 
 }  // namespace sealkey::client

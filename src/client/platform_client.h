@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "base/error.h"
@@ -51,12 +52,25 @@ struct LoginTicket {
   bool new_account = false;
 };
 
+// B4: who the user acts as (natural_person, or an organisation role).
+struct Identity {
+  int64_t id = 0;
+  std::string kind;
+  int64_t org_id = 0;
+};
+
+struct Identities {
+  std::vector<Identity> identities;
+  int64_t current = 0;  // 0: not chosen yet
+};
+
 struct Account {
   int64_t id = 0;
   std::string phone;  // E.164
   int64_t created_at = 0;
   bool has_password = false;
   int64_t deletion_effective_at = 0;  // when a requested deletion happens; 0 if none
+  int64_t identity_id = 0;            // B4: the identity the session acts as; 0 = not chosen
 };
 
 struct Session {
@@ -116,6 +130,10 @@ class PlatformClient {
   Result<int64_t> RequestDeletion(std::string_view code);
   // DELETE /me/deletion (bearer)
   Status CancelDeletion();
+  // GET /me/identities (bearer): the identities and the current one's id.
+  Result<Identities> ListIdentities();
+  // POST /me/identity (bearer)
+  Result<Identity> SwitchIdentity(int64_t identity_id);
 
   // Sends `body` as is (may be empty) to api_root() + path; the bearer token
   // is added when set. Fails only when there is no answer (kIo).

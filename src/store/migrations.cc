@@ -59,6 +59,21 @@ const std::vector<Migration>& Migrations() {
            "ALTER TABLE accounts ADD COLUMN deletion_requested_at BIGINT NOT NULL DEFAULT 0",
            "ALTER TABLE accounts ADD COLUMN deleted_at BIGINT NOT NULL DEFAULT 0",
        }},
+      {3,
+       "identities (B4): natural person now, organisation roles later; sessions carry one",
+       {
+           "CREATE TABLE identities ("
+           " id {ID},"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " kind TEXT NOT NULL,"
+           " org_id BIGINT,"
+           " created_at BIGINT NOT NULL,"
+           " ended_at BIGINT NOT NULL DEFAULT 0)",
+           "CREATE INDEX identities_account ON identities (account_id)",
+           "INSERT INTO identities (account_id, kind, created_at)"
+           " SELECT id, 'natural_person', created_at FROM accounts WHERE deleted_at = 0",
+           "ALTER TABLE sessions ADD COLUMN identity_id BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

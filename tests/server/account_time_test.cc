@@ -2,6 +2,7 @@
 // validity and resend window, daily caps, password lockout and its expiry,
 // login ticket and session lifetimes.
 #include <atomic>
+#include <soci/soci.h>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -235,6 +236,52 @@ TEST_F(AccountTimeTest, ParallelGuessesCannotExceedTheLimit) {
   auto right = accounts_->PasswordStep(ticket->ticket, SecureBuffer::FromString("Right-pass1"));
   ASSERT_FALSE(right);
   EXPECT_EQ(right.error().code, ErrorCode::kPinLocked);
+}
+
+}  // namespace
+}  // namespace sealkey::server
+
+namespace sealkey::server {
+namespace {
+
+// B4: every account has a natural-person identity and a session acts as it;
+// with several identities the session starts undecided and the client
+// switches to one of its own.
+TEST_F(AccountTimeTest, IdentitiesAreListedChosenAndSwitched) {
+  SessionToken s = Register("Right-pass1");
+  auto identities = accounts_->ListIdentities(s.account.id);
+  ASSERT_OK(identities);
+  ASSERT_EQ(identities->size(), 1u);
+  EXPECT_EQ((*identities)[0].kind, "natural_person");
+  EXPECT_EQ(s.account.identity_id, (*identities)[0].id);
+  // An organisation role appears (as the organisation domain will add it).
+  {
+    auto lease = db_->Borrow();
+    long long account = s.account.id, now = clock_.NowUnixSeconds();
+    lease.sql() << "INSERT INTO identities (account_id, kind, org_id, created_at)"
+                   " VALUES (:a, 'employee', 7, :t)",
+        soci::use(account), soci::use(now);
+  }
+  Advance(60);
+  auto ticket = accounts_->SmsLogin(kPhone, SendCode());
+  auto second = accounts_->PasswordStep(ticket->ticket, SecureBuffer::FromString("Right-pass1"));
+  ASSERT_OK(second);
+  EXPECT_EQ(second->account.identity_id, 0) << "with two identities the client must choose";
+  identities = accounts_->ListIdentities(s.account.id);
+  ASSERT_EQ(identities->size(), 2u);
+  const Identity& employee = (*identities)[1];
+  EXPECT_EQ(employee.kind, "employee");
+  EXPECT_EQ(employee.org_id, 7);
+  auto switched = accounts_->SwitchIdentity(second->token, employee.id);
+  ASSERT_OK(switched);
+  EXPECT_EQ(accounts_->Authenticate(second->token)->identity_id, employee.id);
+  // Switching is per session: the first session still acts as the person.
+  EXPECT_EQ(accounts_->Authenticate(s.token)->identity_id, (*identities)[0].id);
+  // Another account's identity, or a made-up one, is refused and changes nothing.
+  auto bad = accounts_->SwitchIdentity(second->token, employee.id + 100);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "identity_id");
+  EXPECT_EQ(accounts_->Authenticate(second->token)->identity_id, employee.id);
 }
 
 }  // namespace

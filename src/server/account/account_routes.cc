@@ -15,7 +15,16 @@ json AccountJson(const Account& a) {
           {"phone", a.phone},
           {"created_at", a.created_at},
           {"has_password", a.has_password},
-          {"deletion_effective_at", a.deletion_effective_at}};
+          {"deletion_effective_at", a.deletion_effective_at},
+          {"identity_id", a.identity_id}};
+}
+
+json IdentitiesJson(const std::vector<Identity>& identities) {
+  json arr = json::array();
+  for (const auto& i : identities) {
+    arr.push_back({{"id", i.id}, {"kind", i.kind}, {"org_id", i.org_id}});
+  }
+  return arr;
 }
 
 Result<SecureBuffer> SecretString(const json& body, const char* key) {
@@ -74,9 +83,12 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
                if (!password) return Fail(password.error());
                auto session = accounts.PasswordStep(*ticket, *password);
                if (!session) return Fail(session.error());
+               auto identities = accounts.ListIdentities(session->account.id);
+               if (!identities) return Fail(identities.error());
                return JsonResponse(200, {{"token", session->token},
                                          {"expires_at", session->expires_at},
-                                         {"account", AccountJson(session->account)}});
+                                         {"account", AccountJson(session->account)},
+                                         {"identities", IdentitiesJson(*identities)}});
              });
 
   router.Add("POST", "/api/v1/auth/logout", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
@@ -115,6 +127,30 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
     if (!password) return Fail(password.error());
     SEALKEY_RETURN_IF_ERROR(accounts.ChangePassword(*account, *code, *password));
     return NoContent();
+  });
+
+  router.Add("GET", "/api/v1/me/identities",
+             [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+               auto account = accounts.Authenticate(req.BearerToken());
+               if (!account) return Fail(account.error());
+               auto identities = accounts.ListIdentities(account->id);
+               if (!identities) return Fail(identities.error());
+               return JsonResponse(200, {{"identities", IdentitiesJson(*identities)},
+                                         {"current", account->identity_id}});
+             });
+
+  router.Add("POST", "/api/v1/me/identity", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+    auto body = ParseJsonBody(req);
+    if (!body) return Fail(body.error());
+    auto it = body->find("identity_id");
+    if (it == body->end() || !it->is_number_integer()) {
+      return Fail(Bilingual(ErrorCode::kInvalidArgument, "must be an identity id (integer)",
+                            "须为身份编号（整数）", "identity_id"));
+    }
+    auto identity = accounts.SwitchIdentity(req.BearerToken(), it->get<int64_t>());
+    if (!identity) return Fail(identity.error());
+    return JsonResponse(200, {{"id", identity->id}, {"kind", identity->kind},
+                              {"org_id", identity->org_id}});
   });
 
   router.Add("POST", "/api/v1/me/deletion", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {

@@ -19,9 +19,6 @@ std::string NewToken() {
   return t;
 }
 
-std::string TokenHash(const std::string& token) {
-  return HexEncode(crypto::Hash(crypto::HashAlg::kSha256, AsBytes(token)));
-}
 
 Error Unauthenticated() {
   return Bilingual(ErrorCode::kUnauthenticated, "not logged in or the session has ended",
@@ -40,6 +37,10 @@ Result<std::string> HashPassword(const SecureBuffer& pw) {
 }
 
 }  // namespace
+
+std::string TokenHashOf(const std::string& token) {
+  return HexEncode(crypto::Hash(crypto::HashAlg::kSha256, AsBytes(token)));
+}
 
 Result<Account> AccountService::LoadAccount(int64_t id) {
   auto lease = db_.Borrow();
@@ -62,7 +63,7 @@ Result<LoginTicket> AccountService::SmsLogin(const std::string& phone_text,
   SEALKEY_RETURN_IF_ERROR(codes_.Verify(*phone, "login", code));
   LoginTicket out;
   out.ticket = NewToken();
-  std::string ticket_hash = TokenHash(out.ticket);
+  std::string ticket_hash = TokenHashOf(out.ticket);
   long long now = clock_.NowUnixSeconds();
   long long expires = now + policy_.ticket_seconds;
   Status st = store::InTransaction(db_, [&](soci::session& sql) -> Status {
@@ -75,6 +76,9 @@ Result<LoginTicket> AccountService::SmsLogin(const std::string& phone_text,
       // A new number is registered on its first verified code (B1).
       sql << "INSERT INTO accounts (phone, created_at) VALUES (:p, :t) RETURNING id",
           soci::use(*phone), soci::use(now), soci::into(id);
+      sql << "INSERT INTO identities (account_id, kind, created_at)"
+             " VALUES (:a, 'natural_person', :t)",
+          soci::use(id), soci::use(now);
       out.new_account = true;
     }
     out.set_password = hash_ind != soci::i_ok || hash.empty();
@@ -89,7 +93,7 @@ Result<LoginTicket> AccountService::SmsLogin(const std::string& phone_text,
 Result<SessionToken> AccountService::PasswordStep(const std::string& ticket,
                                                   const SecureBuffer& password) {
   long long now = clock_.NowUnixSeconds();
-  std::string ticket_hash = TokenHash(ticket);
+  std::string ticket_hash = TokenHashOf(ticket);
   long long account_id = 0, expires = 0, locked_until = 0;
   int used = 0, failed = 0;  // read for the join; the lock decision is made atomically below
   std::string hash;
@@ -160,20 +164,28 @@ Result<SessionToken> AccountService::PasswordStep(const std::string& ticket,
   }
   SessionToken out;
   out.token = NewToken();
-  std::string token_hash = TokenHash(out.token);
+  std::string token_hash = TokenHashOf(out.token);
   out.expires_at = now + policy_.session_seconds;
   long long session_expires = out.expires_at;
   Status st = store::InTransaction(db_, [&](soci::session& sql) -> Status {
     sql << "UPDATE login_tickets SET used = 1 WHERE token_hash = :h", soci::use(ticket_hash);
     sql << "UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = :i",
         soci::use(account_id);
-    sql << "INSERT INTO sessions (token_hash, account_id, created_at, expires_at)"
-           " VALUES (:h, :a, :c, :e)",
-        soci::use(token_hash), soci::use(account_id), soci::use(now), soci::use(session_expires);
+    // B4: with one identity the session acts as it; with several the
+    // client chooses (POST /me/identity).
+    long long count = 0, only = 0;
+    soci::indicator only_ind;
+    sql << "SELECT COUNT(*), MIN(id) FROM identities WHERE account_id = :a AND ended_at = 0",
+        soci::use(account_id), soci::into(count), soci::into(only, only_ind);
+    long long identity = count == 1 && only_ind == soci::i_ok ? only : 0;
+    sql << "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, identity_id)"
+           " VALUES (:h, :a, :c, :e, :i)",
+        soci::use(token_hash), soci::use(account_id), soci::use(now), soci::use(session_expires),
+        soci::use(identity);
     return Ok();
   });
   if (!st) return Fail(st.error());
-  auto account = LoadAccount(account_id);
+  auto account = Authenticate(out.token);
   if (!account) return Fail(account.error());
   out.account = *account;
   return out;
@@ -195,22 +207,26 @@ Status AccountService::SetPassword(int64_t account_id, const SecureBuffer& passw
 
 Result<Account> AccountService::Authenticate(const std::string& token) {
   if (token.empty()) return Fail(Unauthenticated());
-  std::string token_hash = TokenHash(token);
-  long long account_id = 0, expires = 0, now = clock_.NowUnixSeconds();
+  std::string token_hash = TokenHashOf(token);
+  long long account_id = 0, expires = 0, identity = 0, now = clock_.NowUnixSeconds();
   int revoked = 0;
   {
     auto lease = db_.Borrow();
-    lease.sql() << "SELECT account_id, expires_at, revoked FROM sessions WHERE token_hash = :h",
-        soci::use(token_hash), soci::into(account_id), soci::into(expires), soci::into(revoked);
+    lease.sql() << "SELECT account_id, expires_at, revoked, identity_id FROM sessions"
+                   " WHERE token_hash = :h",
+        soci::use(token_hash), soci::into(account_id), soci::into(expires), soci::into(revoked),
+        soci::into(identity);
     if (!lease.sql().got_data() || revoked || now >= expires) return Fail(Unauthenticated());
   }
-  return LoadAccount(account_id);
+  auto account = LoadAccount(account_id);
+  if (account) account->identity_id = identity;
+  return account;
 }
 
 Status AccountService::Logout(const std::string& token) {
   auto account = Authenticate(token);
   if (!account) return Fail(account.error());
-  std::string token_hash = TokenHash(token);
+  std::string token_hash = TokenHashOf(token);
   return store::InTransaction(db_, [&](soci::session& sql) -> Status {
     sql << "UPDATE sessions SET revoked = 1 WHERE token_hash = :h", soci::use(token_hash);
     return Ok();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/secure_buffer.h"
@@ -24,6 +25,18 @@ struct Account {
   int64_t created_at = 0;
   bool has_password = false;
   int64_t deletion_effective_at = 0;  // B15: when a requested deletion happens; 0 if none
+  int64_t identity_id = 0;  // B4: the identity the current session acts as; 0 = not chosen
+};
+
+// SHA-256 (hex) of a bearer token or ticket: the only form the server stores.
+std::string TokenHashOf(const std::string& token);
+
+// B4: who a person acts as. Kinds: natural_person (every account has one),
+// and per organisation administrator, legal_representative, employee.
+struct Identity {
+  int64_t id = 0;
+  std::string kind;
+  int64_t org_id = 0;  // 0 for natural_person
 };
 
 struct LoginTicket {
@@ -71,6 +84,12 @@ class AccountService {
   // number, password and SMS codes are erased, the row is kept anonymised
   // (for foreign keys and audit), every session ends. Returns how many.
   Result<int> PurgeDeletedAccounts();
+
+  // B4: the account's active identities, oldest first.
+  Result<std::vector<Identity>> ListIdentities(int64_t account_id);
+  // Makes the session of `token` act as `identity_id`, which must be one of
+  // its account's active identities (kNotFound, field "identity_id").
+  Result<Identity> SwitchIdentity(const std::string& token, int64_t identity_id);
 
  private:
   Result<Account> LoadAccount(int64_t id);
