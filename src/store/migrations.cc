@@ -74,6 +74,26 @@ const std::vector<Migration>& Migrations() {
            " SELECT id, 'natural_person', created_at FROM accounts WHERE deleted_at = 0",
            "ALTER TABLE sessions ADD COLUMN identity_id BIGINT NOT NULL DEFAULT 0",
        }},
+      {4,
+       "real-name verification submissions (B5)",
+       {
+           "CREATE TABLE kyc_submissions ("
+           " id {ID},"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " agreement_version TEXT NOT NULL,"
+           " agreed_at BIGINT NOT NULL,"
+           " name TEXT NOT NULL,"
+           " id_number TEXT NOT NULL,"
+           " phone TEXT NOT NULL,"
+           " front_blob TEXT NOT NULL,"
+           " back_blob TEXT NOT NULL,"
+           " status TEXT NOT NULL,"
+           " reason TEXT NOT NULL DEFAULT '',"
+           " submitted_at BIGINT NOT NULL,"
+           " decided_at BIGINT NOT NULL DEFAULT 0,"
+           " decided_by TEXT NOT NULL DEFAULT '')",
+           "CREATE INDEX kyc_submissions_account ON kyc_submissions (account_id)",
+       }},
   };
   return kMigrations;
 }

@@ -75,7 +75,7 @@ Status CheckPasswordPolicy(const SecureBuffer& pw, const char* field) {
 
 bool ValidPurpose(std::string_view p) {
   return p == "login" || p == "reset_password" || p == "change_password" ||
-         p == "delete_account";
+         p == "delete_account" || p == "verify_phone";
 }
 
 }  // namespace sealkey::server

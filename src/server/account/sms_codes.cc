@@ -27,6 +27,7 @@ const char* PurposeText(const std::string& purpose) {
   if (purpose == "login") return "登录";
   if (purpose == "reset_password") return "重置密码";
   if (purpose == "delete_account") return "注销账户";
+  if (purpose == "verify_phone") return "实名认证";
   return "修改密码";
 }
 

@@ -8,6 +8,7 @@
 #include "base/file.h"
 #include "crypto/random.h"
 #include "server/account/account_routes.h"
+#include "server/kyc/kyc_routes.h"
 
 namespace sealkey::server {
 namespace {
@@ -52,6 +53,15 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   AccountPolicy policy;
   policy.deletion_cooling_seconds = int64_t{o.deletion_cooling_days} * 86400;
   p->accounts_ = std::make_unique<AccountService>(*p->db_, *p->codes_, clock, policy);
+  if (o.review_mode == "auto") {
+    p->reviewer_ = std::make_unique<AutomaticReviewer>();
+  } else if (o.review_mode == "operator") {
+    p->reviewer_ = std::make_unique<OperatorQueue>();
+  } else {
+    return Fail(ErrorCode::kInvalidArgument, "must be operator or auto", "--review-mode");
+  }
+  p->blobs_ = std::make_unique<store::BlobStore>(o.data_dir + "/blobs");
+  p->kyc_ = std::make_unique<KycService>(*p->db_, *p->blobs_, *p->codes_, clock, *p->reviewer_);
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
@@ -63,6 +73,7 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
     return HttpResponse{200, "application/yaml", kOpenApiYaml, {}};
   });
   RegisterAccountRoutes(p->router_, *p->accounts_, *p->codes_);
+  RegisterKycRoutes(p->router_, *p->accounts_, *p->kyc_);
   if (o.purge_in_background) p->purge_thread_ = std::thread([self] { self->PurgeLoop(); });
   return p;
 }

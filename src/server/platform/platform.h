@@ -12,7 +12,9 @@
 #include "base/clock.h"
 #include "server/account/account_service.h"
 #include "server/http/router.h"
+#include "server/kyc/kyc_service.h"
 #include "server/notify/sms_gateway.h"
+#include "store/blob_store.h"
 #include "store/database.h"
 
 namespace sealkey::server {
@@ -23,6 +25,7 @@ struct PlatformOptions {
   size_t db_connections = 4;
   int deletion_cooling_days = 15;  // B15
   bool purge_in_background = true;  // a thread applies due account deletions every minute
+  std::string review_mode = "operator";  // B5 decisions: "operator" (queue) or "auto" (development)
 };
 
 class Platform {
@@ -35,6 +38,7 @@ class Platform {
   const Router& router() const { return router_; }
   store::Database& db() { return *db_; }
   AccountService& accounts() { return *accounts_; }
+  KycService& kyc() { return *kyc_; }
 
  private:
   Platform() = default;
@@ -48,6 +52,9 @@ class Platform {
   std::unique_ptr<OutboxSmsGateway> sms_;
   std::unique_ptr<SmsCodes> codes_;
   std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<store::BlobStore> blobs_;
+  std::unique_ptr<KycReviewer> reviewer_;
+  std::unique_ptr<KycService> kyc_;
   Router router_;
 };
 

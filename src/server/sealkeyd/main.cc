@@ -22,6 +22,7 @@ struct ServeOptions {
   std::string database;
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   int deletion_cooling_days = 15;
+  std::string review_mode = "operator";
 };
 
 sealkey::Status Serve(const ServeOptions& o) {
@@ -40,6 +41,7 @@ sealkey::Status Serve(const ServeOptions& o) {
   po.database = o.database;
   po.db_connections = o.threads + 2;
   po.deletion_cooling_days = o.deletion_cooling_days;
+  po.review_mode = o.review_mode;
   auto platform = sealkey::server::Platform::Create(po);
   if (!platform) return sealkey::Fail(platform.error());
   sealkey::server::HttpServer server((*platform)->router(), o.threads, 16 << 20);
@@ -68,6 +70,8 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", o.threads, "I/O threads (default: one per core)");
   serve->add_option("--deletion-cooling-days", o.deletion_cooling_days,
                     "Days before a requested account deletion takes effect (default 15)");
+  serve->add_option("--review-mode", o.review_mode,
+                    "Real-name verification decisions: operator (default) or auto (development)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
