@@ -1,6 +1,7 @@
 // The platform account (MISSION B1-B3) against sealkeyd:
 //   sealkey config set server URL | config unset server | config show
-//   sealkey sms send --phone P --purpose login|reset_password|change_password|delete_account
+//   sealkey sms send --phone P --purpose login|reset_password|change_password|delete_account|
+//                                        verify_phone
 //   sealkey login --phone P [--code C] [--password-stdin]
 //   sealkey logout | whoami
 //   sealkey password reset --phone P [--code C] [--password-stdin]   (forgotten)
@@ -382,7 +383,7 @@ void RegisterAccountCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* send = sms->add_subcommand("send", "Send an SMS code to a mobile number");
   send->add_option("--phone", o->phone, "Mobile number")->required();
   send->add_option("--purpose", o->purpose,
-                   "login, reset_password, change_password or delete_account")
+                   "login, reset_password, change_password, delete_account or verify_phone")
       ->required()
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(client::kSmsPurposes),
                                                      std::end(client::kSmsPurposes))));

@@ -37,5 +37,6 @@ void RegisterSettingsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAccountCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAccountDeletionCommands(CLI::App& app, CommandContext& ctx);
 void RegisterIdentityCommands(CLI::App& app, CommandContext& ctx);
+void RegisterKycCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterAccountCommands(app, ctx);
   sealkey::cli::RegisterAccountDeletionCommands(app, ctx);
   sealkey::cli::RegisterIdentityCommands(app, ctx);
+  sealkey::cli::RegisterKycCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
+#include "base/encoding.h"
 #include "sealkey/version.h"
 
 namespace sealkey::client {
@@ -351,7 +352,31 @@ Identity ReadIdentity(const json& j) {
           j.at("org_id").get<int64_t>()};
 }
 
+KycRecord ReadKyc(const json& j) {
+  return {j.at("id").get<int64_t>(),           j.at("status").get<std::string>(),
+          j.value("reason", ""),              j.value("name", ""),
+          j.value("id_number", ""),           j.value("submitted_at", int64_t{0}),
+          j.value("decided_at", int64_t{0})};
+}
+
 }  // namespace
+
+Result<KycRecord> PlatformClient::SubmitKyc(const KycForm& f) {
+  json body = {{"agreement_version", f.agreement_version}, {"agreed", true},
+               {"name", f.name},     {"id_number", f.id_number},
+               {"phone", f.phone},   {"code", f.code},
+               {"front_image", Base64Encode(f.front_image)},
+               {"back_image", Base64Encode(f.back_image)}};
+  auto doc = CallJson(*this, "/kyc", body);
+  if (!doc) return Fail(doc.error());
+  return Read<KycRecord>(api_root_ + "/kyc", *doc, [](const json& j) { return ReadKyc(j); });
+}
+
+Result<KycRecord> PlatformClient::GetKyc() {
+  auto doc = CallJson(*this, "GET", "/kyc", "");
+  if (!doc) return Fail(doc.error());
+  return Read<KycRecord>(api_root_ + "/kyc", *doc, [](const json& j) { return ReadKyc(j); });
+}
 
 Result<Identities> PlatformClient::ListIdentities() {
   auto doc = CallJson(*this, "GET", "/me/identities", "");

@@ -22,6 +22,7 @@
 #include <vector>
 #include <string_view>
 
+#include "base/bytes.h"
 #include "base/error.h"
 #include "base/secure_buffer.h"
 
@@ -38,7 +39,7 @@ struct PlatformOptions {
 
 // The purposes of POST /sms/codes.
 inline constexpr std::string_view kSmsPurposes[] = {"login", "reset_password", "change_password",
-                                                    "delete_account"};
+                                                    "delete_account", "verify_phone"};
 
 struct SmsCodeSent {
   std::string phone;  // E.164
@@ -62,6 +63,27 @@ struct Identity {
 struct Identities {
   std::vector<Identity> identities;
   int64_t current = 0;  // 0: not chosen yet
+};
+
+// B5: what the person submits, and the state of the latest submission.
+struct KycForm {
+  std::string agreement_version;
+  std::string name;
+  std::string id_number;
+  std::string phone;
+  std::string code;
+  Bytes front_image;
+  Bytes back_image;
+};
+
+struct KycRecord {
+  int64_t id = 0;
+  std::string status;  // none, submitted, verified, rejected
+  std::string reason;
+  std::string name;
+  std::string id_number;  // masked
+  int64_t submitted_at = 0;
+  int64_t decided_at = 0;
 };
 
 struct Account {
@@ -134,6 +156,10 @@ class PlatformClient {
   Result<Identities> ListIdentities();
   // POST /me/identity (bearer)
   Result<Identity> SwitchIdentity(int64_t identity_id);
+  // POST /kyc (bearer): real-name verification (B5).
+  Result<KycRecord> SubmitKyc(const KycForm& form);
+  // GET /kyc (bearer)
+  Result<KycRecord> GetKyc();
 
   // Sends `body` as is (may be empty) to api_root() + path; the bearer token
   // is added when set. Fails only when there is no answer (kIo).

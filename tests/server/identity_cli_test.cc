@@ -2,45 +2,19 @@
 // a new account acts as its natural person; with a second identity (as the
 // organisation domain will add it) a new session must choose, and switching
 // accepts only the account's own identities.
-#include <memory>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
-#include "testutil/server_harness.h"
-#include "testutil/testutil.h"
+#include "server/cli_fixture.h"
 
 namespace sealkey {
 namespace {
 
 using nlohmann::json;
 
-testing::Postgres& SharedPostgres() {
-  static auto* pg = new testing::Postgres();  // one cluster per test binary, stopped at exit
-  static struct Stopper { ~Stopper() { delete pg; } } stopper;
-  return *pg;
-}
-
-class IdentityCliTest : public ::testing::TestWithParam<bool> {
+class IdentityCliTest : public PlatformCliTest {
  protected:
-  void SetUp() override {
-    if (GetParam()) db_url_ = SharedPostgres().CreateDatabase("identity_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
-    server_ = std::make_unique<testing::Sealkeyd>(db_url_);
-  }
-  testing::CommandResult Sk(std::vector<std::string> args, const std::string& in = "") {
-    std::vector<std::string> argv = {"env", "SEALKEY_HOME=" + home_.path(),
-                                     testing::BinPath("sealkey"), "--server", server_->url()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return testing::RunCommand(argv, in);
-  }
-  void Login() {
-    ASSERT_EQ(Sk({"sms", "send", "--phone", "13500135000", "--purpose", "login"}).exit_code, 0);
-    std::string code = server_->LatestSmsCode("+8613500135000", "login");
-    auto r = Sk({"login", "--phone", "13500135000", "--code", code, "--password-stdin"},
-                "Pass-word1\n");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
   void AddEmployeeIdentity() {
     const char* sql =
         "INSERT INTO identities (account_id, kind, org_id, created_at)"
@@ -59,15 +33,10 @@ class IdentityCliTest : public ::testing::TestWithParam<bool> {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(r.out);
   }
-
-  static inline int counter_ = 0;
-  std::string db_url_;
-  testing::TempDir home_;
-  std::unique_ptr<testing::Sealkeyd> server_;
 };
 
 TEST_P(IdentityCliTest, ChooseAndSwitch) {
-  Login();
+  Login("13500135000");
   json one = Identities();
   ASSERT_EQ(one["identities"].size(), 1u);
   EXPECT_EQ(one["identities"][0]["kind"], "natural_person");
