@@ -53,6 +53,13 @@ CK_RV Init(CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key, Key
   return CKR_OK;
 }
 
+// The operation's input: data given to C_*Update first, then `data`.
+ByteView WithBuffered(const KeyOperation& op, ByteView data, Bytes* storage) {
+  if (op.buffered.empty()) return data;
+  *storage = sealkey::Concat({op.buffered, data});
+  return *storage;
+}
+
 // Runs the operation in `slot` over `data` (plus any buffered Update data).
 CK_RV Finish(CK_SESSION_HANDLE h, OpSlot slot, KeyOp kind, ByteView data, CK_BYTE_PTR out,
              CK_ULONG_PTR out_len) {
@@ -80,10 +87,7 @@ CK_RV Finish(CK_SESSION_HANDLE h, OpSlot slot, KeyOp kind, ByteView data, CK_BYT
     pending.reset();
   }
   Bytes input;
-  if (!op.buffered.empty()) {
-    input = sealkey::Concat({op.buffered, data});
-    data = input;
-  }
+  data = WithBuffered(op, data, &input);
   Bytes result;
   CK_RV rv = kind == KeyOp::kSign      ? Sign(op, data, &result)
              : kind == KeyOp::kEncrypt ? Encrypt(op, data, &result)
@@ -122,10 +126,7 @@ CK_RV VerifyNow(CK_SESSION_HANDLE h, ByteView data, ByteView sig) {
     pending.reset();
   }
   Bytes input;
-  if (!op.buffered.empty()) {
-    input = sealkey::Concat({op.buffered, data});
-    data = input;
-  }
+  data = WithBuffered(op, data, &input);
   return Verify(op, data, sig);
 }
 

@@ -94,18 +94,18 @@ Result<SessionToken> AccountService::PasswordStep(const std::string& ticket,
                                                   const SecureBuffer& password) {
   long long now = clock_.NowUnixSeconds();
   std::string ticket_hash = TokenHashOf(ticket);
-  long long account_id = 0, expires = 0, locked_until = 0;
-  int used = 0, failed = 0;  // read for the join; the lock decision is made atomically below
+  long long account_id = 0, expires = 0;
+  int used = 0;  // the lock decision is made atomically below
   std::string hash;
   soci::indicator hash_ind = soci::i_null;
   {
     auto lease = db_.Borrow();
     soci::session& sql = lease.sql();
-    sql << "SELECT t.account_id, t.expires_at, t.used, a.password_hash, a.failed_logins,"
-           " a.locked_until FROM login_tickets t JOIN accounts a ON a.id = t.account_id"
+    sql << "SELECT t.account_id, t.expires_at, t.used, a.password_hash"
+           " FROM login_tickets t JOIN accounts a ON a.id = t.account_id"
            " WHERE t.token_hash = :h",
         soci::use(ticket_hash), soci::into(account_id), soci::into(expires), soci::into(used),
-        soci::into(hash, hash_ind), soci::into(failed), soci::into(locked_until);
+        soci::into(hash, hash_ind);
     if (!sql.got_data() || used || now >= expires) {
       return Fail(Bilingual(ErrorCode::kUnauthenticated,
                             "the login ticket is unknown, used or expired; start again with an "
