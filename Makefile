@@ -5,6 +5,8 @@
 .PHONY: deps build build-asan run test test-release test-asan bench bench-server clean
 
 JOBS ?= $(shell nproc)
+# Tesseract's OpenMP threads only slow OCR down when tests fill every core.
+export OMP_THREAD_LIMIT ?= 1
 
 deps:
 	@bash scripts/setup-deps

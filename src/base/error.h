@@ -22,6 +22,7 @@ enum class ErrorCode {
   kUnsupported,       // a known but unsupported algorithm or option
   kNotFound,
   kAlreadyExists,
+  kFailedPrecondition,  // the object is not in a state that allows this (e.g. already decided)
   kPermissionDenied,
   kPinIncorrect,
   kPinLocked,

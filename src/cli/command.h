@@ -38,5 +38,7 @@ void RegisterAccountCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAccountDeletionCommands(CLI::App& app, CommandContext& ctx);
 void RegisterIdentityCommands(CLI::App& app, CommandContext& ctx);
 void RegisterKycCommands(CLI::App& app, CommandContext& ctx);
+void RegisterOrgCommands(CLI::App& app, CommandContext& ctx);
+void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

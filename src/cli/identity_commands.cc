@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/account_session.h"
+#include "cli/api_call.h"
 #include "cli/media_call.h"
 #include "cli/output.h"
 
@@ -21,7 +22,7 @@ std::string KindText(const std::string& kind) {
 }
 
 nlohmann::json IdentityJson(const client::Identity& i) {
-  return {{"id", i.id}, {"kind", i.kind}, {"org_id", i.org_id}};
+  return {{"id", i.id}, {"kind", i.kind}, {"org_id", i.org_id}, {"org_name", i.org_name}};
 }
 
 Status List(const GlobalOptions& g) {
@@ -37,7 +38,7 @@ Status List(const GlobalOptions& g) {
   }
   for (const auto& i : list->identities) {
     std::cout << (i.id == list->current ? "* " : "  ") << i.id << "  " << KindText(i.kind);
-    if (i.org_id) std::cout << Tr("  organisation ", "  机构 ") << i.org_id;
+    if (i.org_id) std::cout << "  " << i.org_name << " (" << i.org_id << ")";
     std::cout << "\n";
   }
   if (!list->current) {
@@ -58,6 +59,13 @@ Status Switch(const GlobalOptions& g, int64_t id) {
   return Ok();
 }
 
+Status Leave(const GlobalOptions& g, int64_t id) {
+  auto doc = ApiCall(g, Principal::kPerson, "DELETE", "/me/identities/" + std::to_string(id));
+  if (!doc) return Fail(doc.error());
+  if (!g.json) std::cout << Tr("Left the organisation", "已退出机构") << "\n";
+  return Ok();
+}
+
 }  // namespace
 
 void RegisterIdentityCommands(CLI::App& app, CommandContext& ctx) {
@@ -69,6 +77,12 @@ void RegisterIdentityCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* sw = identity->add_subcommand("switch", "Act as another identity");
   sw->add_option("id", *id, "Identity id from `sealkey identity list`")->required();
   sw->callback([&ctx, id] { ctx.action = [&ctx, id] { return Switch(ctx.global, *id); }; });
+  auto leave_id = std::make_shared<int64_t>(0);
+  CLI::App* leave = identity->add_subcommand("leave", "Leave an organisation (employee identity)");
+  leave->add_option("id", *leave_id, "The employee identity's id")->required();
+  leave->callback([&ctx, leave_id] {
+    ctx.action = [&ctx, leave_id] { return Leave(ctx.global, *leave_id); };
+  });
 }
 
 }  // namespace sealkey::cli

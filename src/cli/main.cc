@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterAccountDeletionCommands(app, ctx);
   sealkey::cli::RegisterIdentityCommands(app, ctx);
   sealkey::cli::RegisterKycCommands(app, ctx);
+  sealkey::cli::RegisterOrgCommands(app, ctx);
+  sealkey::cli::RegisterOperatorCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

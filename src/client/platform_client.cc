@@ -251,6 +251,17 @@ Result<HttpResponse> PlatformClient::Send(std::string_view method, std::string_v
   return response;
 }
 
+Result<std::string> PlatformClient::Call(std::string_view method, std::string_view path,
+                                         std::string_view json_body) {
+  auto response = Send(method, path, json_body);
+  if (!response) return Fail(response.error());
+  if (response->status >= 200 && response->status < 300) return std::move(response->body);
+  auto error = Decode(api_root_ + std::string(path), *response);
+  if (!error) return Fail(error.error());
+  return Fail(ErrorCode::kIo, api_root_ + std::string(path) + " answered HTTP " +
+                                  std::to_string(response->status), "server");
+}
+
 Result<Health> PlatformClient::GetHealth() {
   auto doc = CallJson(*this, "GET", "/health", "");
   if (!doc) return Fail(doc.error());
@@ -349,7 +360,7 @@ namespace {
 
 Identity ReadIdentity(const json& j) {
   return {j.at("id").get<int64_t>(), j.at("kind").get<std::string>(),
-          j.at("org_id").get<int64_t>()};
+          j.at("org_id").get<int64_t>(), j.value("org_name", "")};
 }
 
 KycRecord ReadKyc(const json& j) {

@@ -58,6 +58,7 @@ struct Identity {
   int64_t id = 0;
   std::string kind;
   int64_t org_id = 0;
+  std::string org_name;
 };
 
 struct Identities {
@@ -160,6 +161,12 @@ class PlatformClient {
   Result<KycRecord> SubmitKyc(const KycForm& form);
   // GET /kyc (bearer)
   Result<KycRecord> GetKyc();
+
+  // Any JSON operation of the API (organisations, operator queues ...):
+  // sends `json_body` (may be empty) and gives the 2xx answer's body (may
+  // be empty), or the Error the server described (as above).
+  Result<std::string> Call(std::string_view method, std::string_view path,
+                           std::string_view json_body = {});
 
   // Sends `body` as is (may be empty) to api_root() + path; the bearer token
   // is added when set. Fails only when there is no answer (kIo).

@@ -91,8 +91,8 @@ void WipeBytes(std::span<uint8_t> b) {
 
 }  // namespace
 
-Result<std::optional<StoredSession>> Profile::LoadSession() const {
-  auto data = ReadFile(SessionPath(), "session");
+Result<std::optional<StoredSession>> Profile::LoadSession(std::string_view name) const {
+  auto data = ReadFile(SessionPath(name), "session");
   if (!data) {
     if (data.error().code == ErrorCode::kNotFound) return std::optional<StoredSession>();
     return Fail(data.error());
@@ -117,28 +117,28 @@ Result<std::optional<StoredSession>> Profile::LoadSession() const {
   }
   if (!valid || s.token.empty() || s.server.empty()) {
     return Fail(ErrorCode::kMalformed,
-                SessionPath() + " is damaged; run `sealkey logout` and log in again", "session");
+                SessionPath(name) + " is damaged; run `sealkey logout` and log in again", "session");
   }
   return std::optional<StoredSession>(std::move(s));
 }
 
-Status Profile::SaveSession(const StoredSession& s) const {
+Status Profile::SaveSession(const StoredSession& s, std::string_view name) const {
   nlohmann::json j = {{"server", s.server}, {"expires_at", s.expires_at}, {"phone", s.phone},
                       {"token", ""}};
   j["token"].get_ref<std::string&>().assign(s.token.view());
   std::string text = j.dump(2) + "\n";
   auto& token = j["token"].get_ref<std::string&>();
   OPENSSL_cleanse(token.data(), token.size());
-  Status st = WriteFileAtomic(SessionPath(), AsBytes(text), 0600);
+  Status st = WriteFileAtomic(SessionPath(name), AsBytes(text), 0600);
   OPENSSL_cleanse(text.data(), text.size());
   return st;
 }
 
-Status Profile::RemoveSession() const {
+Status Profile::RemoveSession(std::string_view name) const {
   std::error_code ec;
-  fs::remove(SessionPath(), ec);
+  fs::remove(SessionPath(name), ec);
   if (ec) {
-    return Fail(ErrorCode::kIo, "cannot remove " + SessionPath() + ": " + ec.message(), "session");
+    return Fail(ErrorCode::kIo, "cannot remove " + SessionPath(name) + ": " + ec.message(), "session");
   }
   return Ok();
 }

@@ -60,11 +60,13 @@ class Profile {
   Result<Settings> LoadSettings() const;
   Status SaveSettings(const Settings& settings) const;
 
-  // session.json (mode 0600, replaced atomically). LoadSession gives
-  // nullopt when there is none; RemoveSession succeeds when there was none.
-  Result<std::optional<StoredSession>> LoadSession() const;
-  Status SaveSession(const StoredSession& session) const;
-  Status RemoveSession() const;
+  // session.json (mode 0600, replaced atomically); `name` "operator" keeps
+  // an operator's session apart in operator-session.json (its `phone` holds
+  // the user name). LoadSession gives nullopt when there is none;
+  // RemoveSession succeeds when there was none.
+  Result<std::optional<StoredSession>> LoadSession(std::string_view name = "") const;
+  Status SaveSession(const StoredSession& session, std::string_view name = "") const;
+  Status RemoveSession(std::string_view name = "") const;
 
   // Every medium: file devices, then PKCS#11 tokens. A medium that cannot be
   // opened is listed with its error; it does not hide the others.
@@ -80,7 +82,9 @@ class Profile {
  private:
   explicit Profile(std::string home) : home_(std::move(home)) {}
   std::string DevicesDir() const { return home_ + "/devices"; }
-  std::string SessionPath() const { return home_ + "/session.json"; }
+  std::string SessionPath(std::string_view name) const {
+    return home_ + "/" + (name.empty() ? std::string() : std::string(name) + "-") + "session.json";
+  }
 
   std::string home_;
 };

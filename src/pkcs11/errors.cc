@@ -17,6 +17,7 @@ CK_RV ToCkr(const Error& e, bool pin_context) {
     case ErrorCode::kNotFound:
       return pin_context ? CKR_USER_PIN_NOT_INITIALIZED : CKR_OBJECT_HANDLE_INVALID;
     case ErrorCode::kAlreadyExists: return CKR_ATTRIBUTE_VALUE_INVALID;
+    case ErrorCode::kFailedPrecondition: return CKR_FUNCTION_FAILED;
     case ErrorCode::kOutOfRange:
       return e.field == "device" ? CKR_DEVICE_MEMORY : CKR_ATTRIBUTE_VALUE_INVALID;
     case ErrorCode::kUnsupported: return CKR_MECHANISM_INVALID;

@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include <cstdio>
+
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -114,17 +116,36 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, size_t 
 Status InTransaction(Database& db, const std::function<Status(soci::session&)>& fn) {
   auto lease = db.Borrow();
   soci::session& sql = lease.sql();
+  // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a transaction
+  // that reads and then writes waits (busy timeout) instead of failing with
+  // "database is locked" when another connection committed in between.
+  bool sqlite = db.backend() == Backend::kSqlite;
+  bool open = false;
   try {
-    soci::transaction tr(sql);
+    if (sqlite) sql << "BEGIN IMMEDIATE";
+    else sql.begin();
+    open = true;
     Status st = fn(sql);
     if (st) {
-      tr.commit();
+      if (sqlite) sql << "COMMIT";
+      else sql.commit();
     } else {
-      tr.rollback();
+      if (sqlite) sql << "ROLLBACK";
+      else sql.rollback();
     }
+    open = false;
     return st;
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kInternal, std::string("database error: ") + e.what());
+    if (open) {
+      try {
+        if (sqlite) sql << "ROLLBACK";
+        else sql.rollback();
+      } catch (const std::exception&) {
+      }
+    }
+    // The details (SQL, bound values) go to the log, never to a client.
+    std::fprintf(stderr, "sealkeyd: database error: %s\n", e.what());
+    return Fail(ErrorCode::kInternal, "database error");
   }
 }
 

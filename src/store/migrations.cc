@@ -94,6 +94,77 @@ const std::vector<Migration>& Migrations() {
            " decided_by TEXT NOT NULL DEFAULT '')",
            "CREATE INDEX kyc_submissions_account ON kyc_submissions (account_id)",
        }},
+      {5,
+       "CA operator accounts and their sessions (review queues)",
+       {
+           "CREATE TABLE operators ("
+           " id {ID},"
+           " username TEXT NOT NULL UNIQUE,"
+           " password_hash TEXT NOT NULL,"
+           " failed_logins INTEGER NOT NULL DEFAULT 0,"
+           " locked_until BIGINT NOT NULL DEFAULT 0,"
+           " created_at BIGINT NOT NULL)",
+           "CREATE TABLE operator_sessions ("
+           " token_hash TEXT PRIMARY KEY,"
+           " operator_id BIGINT NOT NULL REFERENCES operators (id),"
+           " created_at BIGINT NOT NULL,"
+           " expires_at BIGINT NOT NULL,"
+           " revoked INTEGER NOT NULL DEFAULT 0)",
+       }},
+      {6,
+       "organisations (B6), join requests (B7), invitations and administrator transfers (B9)",
+       {
+           "CREATE TABLE organisations ("
+           " id {ID},"
+           " name TEXT NOT NULL,"
+           " credit_code TEXT NOT NULL,"
+           " address TEXT NOT NULL,"
+           " legal_rep_name TEXT NOT NULL,"
+           " legal_rep_id_number TEXT NOT NULL,"
+           " legal_rep_phone TEXT NOT NULL,"
+           " licence_blob TEXT NOT NULL,"
+           " licence_mime TEXT NOT NULL,"
+           " agreement_version TEXT NOT NULL,"
+           " agreed_at BIGINT NOT NULL,"
+           " created_by BIGINT NOT NULL REFERENCES accounts (id),"
+           " status TEXT NOT NULL,"
+           " reason TEXT NOT NULL DEFAULT '',"
+           " submitted_at BIGINT NOT NULL,"
+           " decided_at BIGINT NOT NULL DEFAULT 0,"
+           " decided_by TEXT NOT NULL DEFAULT '')",
+           // One live (submitted or approved) organisation per credit code.
+           "CREATE UNIQUE INDEX organisations_live_code ON organisations (credit_code)"
+           " WHERE status <> 'rejected'",
+           "CREATE TABLE org_join_requests ("
+           " id {ID},"
+           " org_id BIGINT NOT NULL REFERENCES organisations (id),"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " status TEXT NOT NULL,"
+           " reason TEXT NOT NULL DEFAULT '',"
+           " created_at BIGINT NOT NULL,"
+           " decided_at BIGINT NOT NULL DEFAULT 0,"
+           " decided_by BIGINT NOT NULL DEFAULT 0)",
+           "CREATE INDEX org_join_requests_org ON org_join_requests (org_id, status)",
+           "CREATE TABLE org_invitations ("
+           " id {ID},"
+           " org_id BIGINT NOT NULL REFERENCES organisations (id),"
+           " phone TEXT NOT NULL,"
+           " invited_by BIGINT NOT NULL REFERENCES accounts (id),"
+           " status TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " expires_at BIGINT NOT NULL,"
+           " decided_at BIGINT NOT NULL DEFAULT 0)",
+           "CREATE INDEX org_invitations_phone ON org_invitations (phone, status)",
+           "CREATE TABLE org_admin_transfers ("
+           " id {ID},"
+           " org_id BIGINT NOT NULL REFERENCES organisations (id),"
+           " from_account BIGINT NOT NULL REFERENCES accounts (id),"
+           " to_account BIGINT NOT NULL REFERENCES accounts (id),"
+           " status TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " decided_at BIGINT NOT NULL DEFAULT 0)",
+           "CREATE INDEX identities_org ON identities (org_id, kind)",
+       }},
   };
   return kMigrations;
 }

@@ -192,6 +192,15 @@ TEST_F(AccountTimeTest, DeletionAfterCoolingOffCanBeCancelled) {
   // Requested again and left to run: the account is erased at the end.
   account = accounts_->Authenticate(s2->token);
   ASSERT_OK(account);
+  long long id = account->id;
+  {
+    // A membership (employee of organisation 7) that must end with the account.
+    auto lease = db_->Borrow();
+    lease.sql() << "INSERT INTO identities (account_id, kind, org_id, created_at)"
+                   " VALUES (:a, 'employee', 7, 1)",
+        soci::use(id);
+  }
+  ASSERT_EQ(accounts_->ListIdentities(id)->size(), 2u);
   Advance(60);
   ASSERT_OK(accounts_->RequestDeletion(*account, SendCode("delete_account")));
   EXPECT_ERROR_CODE(accounts_->RequestDeletion(*account, "123456"), ErrorCode::kAlreadyExists);
@@ -200,6 +209,7 @@ TEST_F(AccountTimeTest, DeletionAfterCoolingOffCanBeCancelled) {
   Advance(1);
   EXPECT_EQ(*accounts_->PurgeDeletedAccounts(), 1);
   EXPECT_ERROR_CODE(accounts_->Authenticate(s2->token), ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(accounts_->ListIdentities(id)->empty());  // memberships ended
   // The number is free again: logging in with it registers a new account.
   auto fresh = accounts_->SmsLogin(kPhone, SendCode());
   ASSERT_OK(fresh);

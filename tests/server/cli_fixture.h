@@ -34,17 +34,40 @@ class PlatformCliTest : public ::testing::TestWithParam<bool> {
     server_ = std::make_unique<testing::Sealkeyd>(db_url_);
   }
   testing::CommandResult Sk(std::vector<std::string> args, const std::string& in = "") {
-    std::vector<std::string> argv = {"env", "SEALKEY_HOME=" + home_.path(),
+    return SkIn(home_, std::move(args), in);
+  }
+  // The CLI with another person's (or an operator's) profile directory.
+  testing::CommandResult SkIn(const testing::TempDir& home, std::vector<std::string> args,
+                              const std::string& in = "") {
+    std::vector<std::string> argv = {"env", "SEALKEY_HOME=" + home.path(),
                                      testing::BinPath("sealkey"), "--server", server_->url()};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::RunCommand(argv, in);
   }
   // Registers and logs in `phone` (11 digits) with password Pass-word1.
-  void Login(const std::string& phone) {
-    ASSERT_EQ(Sk({"sms", "send", "--phone", phone, "--purpose", "login"}).exit_code, 0);
+  void Login(const std::string& phone) { LoginIn(home_, phone); }
+  void LoginIn(const testing::TempDir& home, const std::string& phone) {
+    ASSERT_EQ(SkIn(home, {"sms", "send", "--phone", phone, "--purpose", "login"}).exit_code, 0);
     std::string code = server_->LatestSmsCode("+86" + phone, "login");
-    auto r = Sk({"login", "--phone", phone, "--code", code, "--password-stdin"}, "Pass-word1\n");
+    auto r = SkIn(home, {"login", "--phone", phone, "--code", code, "--password-stdin"},
+                  "Pass-word1\n");
     ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // `sealkeyd admin create-operator` on the running server's data, then
+  // `sealkey operator login` in `home`.
+  void CreateOperator(const testing::TempDir& home, const std::string& name) {
+    std::vector<std::string> argv = {testing::BinPath("sealkeyd"), "admin", "create-operator",
+                                     "--data-dir", server_->data_dir(), "--username", name,
+                                     "--password-stdin"};
+    if (!db_url_.empty()) {
+      argv.push_back("--database");
+      argv.push_back(db_url_);
+    }
+    auto made = testing::RunCommand(argv, "Operator-pw1\n");
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    auto in = SkIn(home, {"operator", "login", "--username", name, "--password-stdin"},
+                   "Operator-pw1\n");
+    ASSERT_EQ(in.exit_code, 0) << in.err;
   }
 
   std::string db_url_;

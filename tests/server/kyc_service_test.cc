@@ -121,7 +121,8 @@ TEST_P(KycServiceTest, ReviewRejectResubmitVerify) {
   auto rejected = kyc_->Latest(account_.id);
   EXPECT_EQ(rejected->status, "rejected");
   EXPECT_EQ(rejected->reason, "照片模糊");
-  EXPECT_ERROR_CODE(kyc_->Decide(first->id, {true, ""}, "op1"), ErrorCode::kNotFound);
+  EXPECT_ERROR_CODE(kyc_->Decide(first->id, {true, ""}, "op1"), ErrorCode::kFailedPrecondition);  // decided once
+  EXPECT_ERROR_CODE(kyc_->Decide(999, {true, ""}, "op1"), ErrorCode::kNotFound);
   auto second = kyc_->Submit(account_, Good());
   ASSERT_OK(second);
   EXPECT_EQ(second->status, "submitted");

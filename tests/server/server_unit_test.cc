@@ -1,5 +1,6 @@
 // sealkeyd units: input policy (phone numbers, B2 passwords), problem JSON,
-// every route documented in the OpenAPI file, graceful shutdown.
+// every route documented in the OpenAPI file, provider webhooks, graceful
+// shutdown.
 #include <csignal>
 #include <fstream>
 #include <regex>
@@ -9,10 +10,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.h"
+#include "crypto/mac.h"
 #include "server/account/policy.h"
 #include "server/http/router.h"
 #include "server/platform/platform.h"
 #include "testutil/testutil.h"
+#include "webhook_receiver.h"
 
 namespace sealkey::server {
 namespace {
@@ -73,6 +77,39 @@ TEST(ProblemJsonTest, StatusCodeFieldAndLanguage) {
   EXPECT_EQ(req.lang(), Lang::kZh);
 }
 
+TEST(RouterTest, PathParametersAndQueries) {
+  Router r;
+  auto echo = [](const char* tag) {
+    return [tag](const HttpRequest& req) -> Result<HttpResponse> {
+      return JsonResponse(200, {{"tag", tag}, {"id", req.Param("id")}, {"side", req.Param("side")},
+                                {"q", req.QueryParam("q")}});
+    };
+  };
+  r.Add("GET", "/orgs/{id}", echo("pattern"));  // added first, still loses to the literal
+  r.Add("GET", "/orgs/search", echo("literal"));
+  r.Add("GET", "/kyc/{id}/photos/{side}", echo("two"));
+  auto get = [&](const std::string& path, const std::string& query = "") {
+    HttpRequest req;
+    req.method = "GET";
+    req.path = path;
+    req.query = query;
+    auto res = r.Dispatch(req);
+    return std::pair{res.status, nlohmann::json::parse(res.body)};
+  };
+  EXPECT_EQ(get("/orgs/search").second["tag"], "literal");
+  EXPECT_EQ(get("/orgs/42").second["id"], "42");
+  auto two = get("/kyc/7/photos/front", "x=1&q=%E5%BC%A0+%E4%B8%89&q=2");
+  EXPECT_EQ(two.second["side"], "front");
+  EXPECT_EQ(two.second["q"], "张 三");  // percent-decoded; the first value wins
+  EXPECT_EQ(get("/orgs/").first, 404);      // a parameter is never empty
+  EXPECT_EQ(get("/orgs/1/2").first, 404);   // nor spans segments
+  EXPECT_EQ(get("/kyc/7/photos").first, 404);
+  EXPECT_OK(ParseId("42", "id"));
+  for (const char* bad : {"", "0", "01", "-1", "1x", "9999999999999999999"}) {
+    EXPECT_ERROR_CODE(ParseId(bad, "id"), ErrorCode::kInvalidArgument);
+  }
+}
+
 TEST(RouterTest, UnknownPathsAndMethodsAndBadBodies) {
   Router r;
   r.Add("POST", "/x", [](const HttpRequest& req) -> Result<HttpResponse> {
@@ -129,6 +166,84 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   std::stringstream text;
   text << file.rdbuf();
   EXPECT_EQ(text.str(), yaml);
+}
+
+// --sms-webhook / --mail-webhook: codes leave through a real HTTP receiver,
+// signed; a refusal is the API caller's 503; --sms-per-client-per-day applies.
+TEST(PlatformWebhookTest, SmsCodesAndMailGoThroughTheWebhooks) {
+  testing::TempDir dir;
+  testing::WebhookReceiver receiver;
+  std::string secret = "platform-webhook-secret-0123";
+  testing::WriteFile(dir.File("secret"), AsBytes(secret + "\n"));
+  PlatformOptions o;
+  o.data_dir = dir.File("data");
+  o.purge_in_background = false;
+  auto field_of = [](const PlatformOptions& bad) {
+    auto p = Platform::Create(bad);
+    return p ? std::string("(created)") : p.error().field;
+  };
+  PlatformOptions bad = o;
+  bad.sms_webhook = "ftp://sms.example.com/";
+  EXPECT_EQ(field_of(bad), "--sms-webhook");
+  bad = o;
+  bad.webhook_secret_file = dir.File("secret");
+  EXPECT_EQ(field_of(bad), "--webhook-secret-file");  // a secret without a webhook
+  bad = o;
+  bad.sms_per_client_per_day = 0;
+  EXPECT_EQ(field_of(bad), "--sms-per-client-per-day");
+
+  o.sms_webhook = receiver.url("/sms");
+  o.mail_webhook = receiver.url("/mail");
+  o.webhook_secret_file = dir.File("secret");
+  o.sms_per_client_per_day = 2;
+  auto platform = Platform::Create(o);
+  ASSERT_OK(platform);
+  const Router& router = (*platform)->router();
+  auto post = [&router](const std::string& path, const nlohmann::json& body, const char* ip) {
+    HttpRequest req{"POST", path, "", {}, body.dump(), ip};
+    return router.Dispatch(req);
+  };
+  auto ask_code = [&post](const char* phone, const char* ip) {
+    return post("/api/v1/sms/codes", {{"phone", phone}, {"purpose", "login"}}, ip);
+  };
+  auto sent = ask_code("13800138000", "10.0.0.1");
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  auto got = receiver.requests();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].target, "/sms");
+  auto body = nlohmann::json::parse(got[0].body);
+  EXPECT_EQ(body["to"], "+8613800138000");
+  std::smatch code;
+  std::string text = body["text"];
+  ASSERT_TRUE(std::regex_search(text, code, std::regex("[0-9]{6}"))) << text;
+  std::string ts = got[0].headers["x-sealkey-timestamp"];
+  EXPECT_EQ(got[0].headers["x-sealkey-signature"],
+            "sha256=" + HexEncode(crypto::Hmac(crypto::HashAlg::kSha256, AsBytes(secret),
+                                               AsBytes(ts + "." + got[0].body))));
+  EXPECT_FALSE(std::ifstream(dir.File("data/outbox/sms.jsonl")).good());  // no outbox
+  auto login =
+      post("/api/v1/auth/sms", {{"phone", "13800138000"}, {"code", code.str()}}, "10.0.0.1");
+  EXPECT_EQ(login.status, 200) << login.body;
+
+  // The per-client cap (2 here): the third number from the same address is refused.
+  EXPECT_EQ(ask_code("13800138001", "10.0.0.1").status, 202);
+  auto capped = ask_code("13800138002", "10.0.0.1");
+  EXPECT_EQ(capped.status, 429) << capped.body;
+
+  receiver.set_status(500);
+  auto refused = ask_code("13900139000", "10.0.0.2");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(nlohmann::json::parse(refused.body)["code"], "io_error");
+  EXPECT_NE(refused.body.find("HTTP 500"), std::string::npos) << refused.body;
+
+  receiver.set_status(200);
+  // The refused code was withdrawn: asking again at once is not "too soon".
+  EXPECT_EQ(ask_code("13900139000", "10.0.0.2").status, 202);
+  MailMessage mail{"alice@example.com", "hello", "text", {}, 1};
+  ASSERT_OK((*platform)->mail().Send(mail));
+  got = receiver.requests();
+  ASSERT_EQ(got.back().target, "/mail");
+  EXPECT_EQ(nlohmann::json::parse(got.back().body)["type"], "mail");
 }
 
 TEST(SealkeydProcessTest, StartsOnAFreePortAndStopsCleanlyOnSigterm) {

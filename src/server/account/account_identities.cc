@@ -5,6 +5,38 @@
 #include "server/http/router.h"
 
 namespace sealkey::server {
+namespace {
+
+const char* KindZh(std::string_view kind) {
+  if (kind == "natural_person") return "个人";
+  if (kind == "administrator") return "管理员";
+  if (kind == "legal_representative") return "法定代表人";
+  if (kind == "employee") return "员工";
+  return "?";
+}
+
+}  // namespace
+
+Status RequireIdentity(const Account& account, const std::vector<std::string_view>& kinds) {
+  for (std::string_view k : kinds) {
+    if (account.identity_kind == k) return Ok();
+  }
+  std::string en, zh;
+  for (std::string_view k : kinds) {
+    en += (en.empty() ? "" : " or ") + std::string(k);
+    zh += (zh.empty() ? "" : "或") + std::string(KindZh(k));
+  }
+  if (account.identity_kind.empty()) {
+    return Fail(Bilingual(ErrorCode::kPermissionDenied,
+                          "choose an identity first (" + en + " is needed)",
+                          "请先选择身份（需要" + zh + "身份）", "identity"));
+  }
+  return Fail(Bilingual(ErrorCode::kPermissionDenied,
+                        "acting as " + account.identity_kind + "; this needs " + en,
+                        std::string("当前身份为") + KindZh(account.identity_kind) + "，此操作需要" +
+                            zh + "身份",
+                        "identity"));
+}
 
 Result<std::vector<Identity>> AccountService::ListIdentities(int64_t account_id) {
   // Typed single-row reads (keyset iteration) instead of dynamic rows: SOCI
@@ -15,14 +47,15 @@ Result<std::vector<Identity>> AccountService::ListIdentities(int64_t account_id)
     long long account = account_id, last = 0;
     for (;;) {
       long long id = 0, org = 0;
-      std::string kind;
-      soci::indicator org_ind;
-      lease.sql() << "SELECT id, kind, org_id FROM identities"
-                     " WHERE account_id = :a AND ended_at = 0 AND id > :l ORDER BY id LIMIT 1",
-          soci::use(account), soci::use(last), soci::into(id), soci::into(kind),
-          soci::into(org, org_ind);
+      std::string kind, org_name;
+      lease.sql() << "SELECT i.id, i.kind, COALESCE(i.org_id, 0), COALESCE(o.name, '')"
+                     " FROM identities i LEFT JOIN organisations o ON o.id = i.org_id"
+                     " WHERE i.account_id = :a AND i.ended_at = 0 AND i.id > :l"
+                     " ORDER BY i.id LIMIT 1",
+          soci::use(account), soci::use(last), soci::into(id), soci::into(kind), soci::into(org),
+          soci::into(org_name);
       if (!lease.sql().got_data()) break;
-      out.push_back({id, kind, org_ind == soci::i_ok ? org : 0});
+      out.push_back({id, kind, org, org_name});
       last = id;
     }
   } catch (const std::exception& e) {
@@ -46,6 +79,28 @@ Result<Identity> AccountService::SwitchIdentity(const std::string& token, int64_
       return Ok();
     }));
     return i;
+  }
+  return Fail(Bilingual(ErrorCode::kNotFound, "is not one of this account's identities",
+                        "不是本账户的身份", "identity_id"));
+}
+
+Status AccountService::LeaveOrganisation(const Account& account, int64_t identity_id) {
+  auto identities = ListIdentities(account.id);
+  if (!identities) return Fail(identities.error());
+  for (const Identity& i : *identities) {
+    if (i.id != identity_id) continue;
+    if (i.kind != "employee") {
+      return Fail(Bilingual(ErrorCode::kPermissionDenied,
+                            "only an employee identity can leave its organisation (" + i.kind +
+                                " cannot)",
+                            "只有员工身份可以退出机构", "identity_id"));
+    }
+    long long id = identity_id, now = clock_.NowUnixSeconds();
+    return store::InTransaction(db_, [&](soci::session& sql) -> Status {
+      sql << "UPDATE identities SET ended_at = :t WHERE id = :i AND ended_at = 0", soci::use(now),
+          soci::use(id);
+      return Ok();
+    });
   }
   return Fail(Bilingual(ErrorCode::kNotFound, "is not one of this account's identities",
                         "不是本账户的身份", "identity_id"));

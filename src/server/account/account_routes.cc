@@ -1,7 +1,6 @@
 #include "server/account/account_routes.h"
 
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
 
 #include "server/account/policy.h"
 
@@ -16,23 +15,17 @@ json AccountJson(const Account& a) {
           {"created_at", a.created_at},
           {"has_password", a.has_password},
           {"deletion_effective_at", a.deletion_effective_at},
-          {"identity_id", a.identity_id}};
+          {"identity_id", a.identity_id},
+          {"identity_kind", a.identity_kind},
+          {"org_id", a.org_id}};
 }
 
 json IdentitiesJson(const std::vector<Identity>& identities) {
   json arr = json::array();
   for (const auto& i : identities) {
-    arr.push_back({{"id", i.id}, {"kind", i.kind}, {"org_id", i.org_id}});
+    arr.push_back({{"id", i.id}, {"kind", i.kind}, {"org_id", i.org_id}, {"org_name", i.org_name}});
   }
   return arr;
-}
-
-Result<SecureBuffer> SecretString(const json& body, const char* key) {
-  auto s = RequiredString(body, key);
-  if (!s) return Fail(s.error());
-  SecureBuffer out = SecureBuffer::FromString(*s);
-  OPENSSL_cleanse(s->data(), s->size());
-  return out;
 }
 
 }  // namespace
@@ -81,7 +74,7 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
                if (!body) return Fail(body.error());
                auto ticket = RequiredString(*body, "ticket");
                if (!ticket) return Fail(ticket.error());
-               auto password = SecretString(*body, "password");
+               auto password = RequiredSecret(*body, "password");
                if (!password) return Fail(password.error());
                auto session = accounts.PasswordStep(*ticket, *password);
                if (!session) return Fail(session.error());
@@ -106,7 +99,7 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
                if (!phone) return Fail(phone.error());
                auto code = RequiredString(*body, "code");
                if (!code) return Fail(code.error());
-               auto password = SecretString(*body, "new_password");
+               auto password = RequiredSecret(*body, "new_password");
                if (!password) return Fail(password.error());
                SEALKEY_RETURN_IF_ERROR(accounts.ResetPassword(*phone, *code, *password));
                return NoContent();
@@ -125,7 +118,7 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
     if (!body) return Fail(body.error());
     auto code = RequiredString(*body, "code");
     if (!code) return Fail(code.error());
-    auto password = SecretString(*body, "new_password");
+    auto password = RequiredSecret(*body, "new_password");
     if (!password) return Fail(password.error());
     SEALKEY_RETURN_IF_ERROR(accounts.ChangePassword(*account, *code, *password));
     return NoContent();
@@ -142,6 +135,8 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
              });
 
   router.Add("POST", "/api/v1/me/identity", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+    auto account = accounts.Authenticate(req.BearerToken());
+    if (!account) return Fail(account.error());
     auto body = ParseJsonBody(req);
     if (!body) return Fail(body.error());
     auto it = body->find("identity_id");
@@ -152,8 +147,18 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
     auto identity = accounts.SwitchIdentity(req.BearerToken(), it->get<int64_t>());
     if (!identity) return Fail(identity.error());
     return JsonResponse(200, {{"id", identity->id}, {"kind", identity->kind},
-                              {"org_id", identity->org_id}});
+                              {"org_id", identity->org_id}, {"org_name", identity->org_name}});
   });
+
+  router.Add("DELETE", "/api/v1/me/identities/{id}",
+             [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
+               auto account = accounts.Authenticate(req.BearerToken());
+               if (!account) return Fail(account.error());
+               auto id = ParseId(req.Param("id"), "identity_id");
+               if (!id) return Fail(id.error());
+               SEALKEY_RETURN_IF_ERROR(accounts.LeaveOrganisation(*account, *id));
+               return NoContent();
+             });
 
   router.Add("POST", "/api/v1/me/deletion", [&accounts](const HttpRequest& req) -> Result<HttpResponse> {
     auto account = accounts.Authenticate(req.BearerToken());

@@ -1,46 +1,20 @@
 #include "server/account/account_service.h"
 
-#include <sodium.h>
 #include <soci/soci.h>
 
-#include "base/encoding.h"
-#include "crypto/digest.h"
-#include "crypto/random.h"
+#include "server/account/credentials.h"
 #include "server/account/policy.h"
 #include "server/http/router.h"
 
 namespace sealkey::server {
 namespace {
 
-std::string NewToken() {
-  std::string t = Base64Encode(crypto::RandomBytes(32));
-  for (char& c : t) c = c == '+' ? '-' : c == '/' ? '_' : c;  // base64url
-  while (!t.empty() && t.back() == '=') t.pop_back();
-  return t;
-}
-
-
 Error Unauthenticated() {
   return Bilingual(ErrorCode::kUnauthenticated, "not logged in or the session has ended",
                    "未登录或会话已失效", "authorization");
 }
 
-Result<std::string> HashPassword(const SecureBuffer& pw) {
-  static const bool ready = sodium_init() >= 0;
-  char out[crypto_pwhash_STRBYTES];
-  if (!ready || crypto_pwhash_str(out, reinterpret_cast<const char*>(pw.data()), pw.size(),
-                                  crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                  crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return Fail(ErrorCode::kInternal, "password hashing failed");
-  }
-  return std::string(out);
-}
-
 }  // namespace
-
-std::string TokenHashOf(const std::string& token) {
-  return HexEncode(crypto::Hash(crypto::HashAlg::kSha256, AsBytes(token)));
-}
 
 Result<Account> AccountService::LoadAccount(int64_t id) {
   auto lease = db_.Borrow();
@@ -141,8 +115,7 @@ Result<SessionToken> AccountService::PasswordStep(const std::string& ticket,
                             "密码错误次数过多，账户已锁定 " + lock_minutes(shown) + " 分钟",
                             "password"));
     }
-    if (crypto_pwhash_str_verify(hash.c_str(), reinterpret_cast<const char*>(password.data()),
-                                 password.size()) != 0) {
+    if (!PasswordMatches(hash, password)) {
       if (tries >= policy_.max_failed_passwords) {
         long long lock_until = now + policy_.lockout_seconds;
         SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
@@ -208,18 +181,28 @@ Status AccountService::SetPassword(int64_t account_id, const SecureBuffer& passw
 Result<Account> AccountService::Authenticate(const std::string& token) {
   if (token.empty()) return Fail(Unauthenticated());
   std::string token_hash = TokenHashOf(token);
-  long long account_id = 0, expires = 0, identity = 0, now = clock_.NowUnixSeconds();
+  long long account_id = 0, expires = 0, identity = 0, org = 0, ended = 0;
+  long long now = clock_.NowUnixSeconds();
   int revoked = 0;
+  std::string kind;
   {
     auto lease = db_.Borrow();
-    lease.sql() << "SELECT account_id, expires_at, revoked, identity_id FROM sessions"
-                   " WHERE token_hash = :h",
+    // An identity that has ended (left the organisation, role transferred)
+    // no longer counts: the session must choose again.
+    lease.sql() << "SELECT s.account_id, s.expires_at, s.revoked, s.identity_id,"
+                   " COALESCE(i.kind, ''), COALESCE(i.org_id, 0), COALESCE(i.ended_at, 0)"
+                   " FROM sessions s LEFT JOIN identities i ON i.id = s.identity_id"
+                   " WHERE s.token_hash = :h",
         soci::use(token_hash), soci::into(account_id), soci::into(expires), soci::into(revoked),
-        soci::into(identity);
+        soci::into(identity), soci::into(kind), soci::into(org), soci::into(ended);
     if (!lease.sql().got_data() || revoked || now >= expires) return Fail(Unauthenticated());
   }
   auto account = LoadAccount(account_id);
-  if (account) account->identity_id = identity;
+  if (account && !ended && !kind.empty()) {
+    account->identity_id = identity;
+    account->identity_kind = kind;
+    account->org_id = org;
+  }
   return account;
 }
 
@@ -269,6 +252,20 @@ Result<int64_t> AccountService::RequestDeletion(const Account& caller, const std
     return Fail(Bilingual(ErrorCode::kAlreadyExists, "a deletion is already pending",
                           "已申请注销，正在冷静期内", "account"));
   }
+  {
+    // An organisation must not be left without its administrator.
+    long long admin_roles = 0, id = account->id;
+    auto lease = db_.Borrow();
+    lease.sql() << "SELECT COUNT(*) FROM identities WHERE account_id = :a"
+                   " AND kind = 'administrator' AND ended_at = 0",
+        soci::use(id), soci::into(admin_roles);
+    if (admin_roles > 0) {
+      return Fail(Bilingual(ErrorCode::kFailedPrecondition,
+                            "this account administers an organisation; transfer the "
+                            "administrator role first",
+                            "该账户是机构管理员，请先转让管理员", "account"));
+    }
+  }
   SEALKEY_RETURN_IF_ERROR(codes_.Verify(account->phone, "delete_account", code));
   long long now = clock_.NowUnixSeconds(), id = account->id;
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
@@ -311,6 +308,12 @@ Result<int> AccountService::PurgeDeletedAccounts() {
       std::string anonymous = "deleted:" + std::to_string(id);
       sql << "DELETE FROM sms_codes WHERE phone = :p", soci::use(phone);
       sql << "UPDATE sessions SET revoked = 1 WHERE account_id = :i", soci::use(id);
+      // Memberships end with the account.
+      sql << "UPDATE identities SET ended_at = :t WHERE account_id = :i AND ended_at = 0",
+          soci::use(now), soci::use(id);
+      sql << "UPDATE org_join_requests SET status = 'withdrawn', decided_at = :t"
+             " WHERE account_id = :i AND status = 'pending'",
+          soci::use(now), soci::use(id);
       sql << "UPDATE accounts SET phone = :a, password_hash = NULL, deleted_at = :t"
              " WHERE id = :i",
           soci::use(anonymous), soci::use(now), soci::use(id);

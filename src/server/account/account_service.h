@@ -8,12 +8,15 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/secure_buffer.h"
+#include "server/account/credentials.h"
 #include "server/account/sms_codes.h"
 #include "store/database.h"
 
@@ -26,10 +29,14 @@ struct Account {
   bool has_password = false;
   int64_t deletion_effective_at = 0;  // B15: when a requested deletion happens; 0 if none
   int64_t identity_id = 0;  // B4: the identity the current session acts as; 0 = not chosen
+  std::string identity_kind;  // its kind ("" when not chosen)
+  int64_t org_id = 0;         // its organisation (0 for a natural person)
 };
 
-// SHA-256 (hex) of a bearer token or ticket: the only form the server stores.
-std::string TokenHashOf(const std::string& token);
+// B4: fails with kPermissionDenied (field "identity") unless the session
+// acts as one of `kinds` (natural_person, administrator,
+// legal_representative, employee); the message names what is needed.
+Status RequireIdentity(const Account& account, const std::vector<std::string_view>& kinds);
 
 // B4: who a person acts as. Kinds: natural_person (every account has one),
 // and per organisation administrator, legal_representative, employee.
@@ -37,6 +44,7 @@ struct Identity {
   int64_t id = 0;
   std::string kind;
   int64_t org_id = 0;  // 0 for natural_person
+  std::string org_name;
 };
 
 struct LoginTicket {
@@ -90,6 +98,10 @@ class AccountService {
   // Makes the session of `token` act as `identity_id`, which must be one of
   // its account's active identities (kNotFound, field "identity_id").
   Result<Identity> SwitchIdentity(const std::string& token, int64_t identity_id);
+  // B4: leaves an organisation by ending one of the account's employee
+  // identities (kNotFound / kPermissionDenied for other kinds, field
+  // "identity_id"). Sessions acting as it must choose again.
+  Status LeaveOrganisation(const Account& account, int64_t identity_id);
 
  private:
   Result<Account> LoadAccount(int64_t id);

@@ -1,5 +1,7 @@
 #include "server/account/sms_codes.h"
 
+#include <cstdio>
+
 #include <openssl/crypto.h>
 #include <soci/soci.h>
 
@@ -83,6 +85,18 @@ Status SmsCodes::Send(const std::string& phone, const std::string& purpose,
                  now};
   Status sent = gateway_.Send(msg);
   OPENSSL_cleanse(code.data(), code.size());
+  if (!sent) {
+    // The provider refused: the code was never delivered, so it must not
+    // hold the resend window or count against the daily caps. (The gateway
+    // is not called inside the transaction: a slow provider would hold the
+    // database's write lock.)
+    Status undo = store::InTransaction(db_, [&](soci::session& sql) -> Status {
+      sql << "DELETE FROM sms_codes WHERE code_mac = :m", soci::use(mac);
+      return Ok();
+    });
+    if (!undo) std::fprintf(stderr, "sealkeyd: cannot withdraw an unsent code: %s\n",
+                            undo.error().ToString().c_str());
+  }
   return sent;
 }
 

@@ -18,6 +18,11 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string client_ip;
+  std::map<std::string, std::string> params;  // {name} segments of the matched route
+
+  std::string Param(const std::string& name) const;
+  // A query-string value (percent-decoded), or empty.
+  std::string QueryParam(const std::string& name) const;
 
   std::string Header(const std::string& lower_name) const;
   // From Accept-Language: English if it prefers en, else Chinese (default).

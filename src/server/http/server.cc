@@ -70,7 +70,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     beast::error_code ep_ec;
     auto ep = stream_.socket().remote_endpoint(ep_ec);
     if (!ep_ec) req.client_ip = ep.address().to_string();
-    HttpResponse res = router_.Dispatch(req);
+    HttpResponse res = router_.Dispatch(std::move(req));
     Send(std::move(res), raw.keep_alive() && !stopping_, 0);
   }
 

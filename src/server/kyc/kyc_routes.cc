@@ -32,6 +32,7 @@ void RegisterKycRoutes(Router& router, AccountService& accounts, KycService& kyc
   router.Add("POST", "/api/v1/kyc", [&accounts, &kyc](const HttpRequest& req) -> Result<HttpResponse> {
     auto account = accounts.Authenticate(req.BearerToken());
     if (!account) return Fail(account.error());
+    SEALKEY_RETURN_IF_ERROR(RequireIdentity(*account, {"natural_person"}));
     auto body = ParseJsonBody(req);
     if (!body) return Fail(body.error());
     KycSubmission in;

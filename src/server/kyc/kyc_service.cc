@@ -29,13 +29,14 @@ Status CheckName(const std::string& name) {
   return Ok();
 }
 
-std::string Mask(const std::string& id) {
+}  // namespace
+
+std::string MaskIdNumber(const std::string& id) {
   return id.size() == 18 ? id.substr(0, 4) + std::string(10, '*') + id.substr(14) : "";
 }
 
-}  // namespace
-
 Result<KycRecord> KycService::Submit(const Account& account, const KycSubmission& in) {
+  SEALKEY_RETURN_IF_ERROR(RequireIdentity(account, {"natural_person"}));
   // Every check first: bad input changes nothing (no code spent, no file kept).
   if (in.agreement_version != kKycAgreementVersion || !in.agreed) {
     return Fail(Bilingual(ErrorCode::kInvalidArgument,
@@ -84,7 +85,7 @@ Result<KycRecord> KycService::Submit(const Account& account, const KycSubmission
         soci::use(back->sha256), soci::use(now), soci::into(id);
     return Ok();
   }));
-  KycRecord record{id, "submitted", "", in.name, Mask(*id_number), now, 0};
+  KycRecord record{id, "submitted", "", in.name, MaskIdNumber(*id_number), now, 0};
   if (auto decision = reviewer_.Review(record)) {
     SEALKEY_RETURN_IF_ERROR(Decide(id, *decision, reviewer_.name()));
     return Latest(account.id);
@@ -103,7 +104,7 @@ Result<KycRecord> KycService::Latest(int64_t account_id) {
       soci::into(r.name), soci::into(id_number), soci::into(submitted), soci::into(decided);
   if (!lease.sql().got_data()) return KycRecord{0, "none", "", "", "", 0, 0};
   r.id = id;
-  r.id_number_masked = Mask(id_number);
+  r.id_number_masked = MaskIdNumber(id_number);
   r.submitted_at = submitted;
   r.decided_at = decided;
   return r;
@@ -116,20 +117,25 @@ Status KycService::Decide(int64_t submission_id, const KycDecision& d, const std
   }
   long long id = submission_id, now = clock_.NowUnixSeconds();
   std::string status = d.verified ? "verified" : "rejected";
-  bool found = false;
+  bool found = false, decided = false;
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
     std::string current;
     sql << "SELECT status FROM kyc_submissions WHERE id = :i", soci::use(id), soci::into(current);
-    found = sql.got_data() && current == "submitted";
-    if (!found) return Ok();
+    found = sql.got_data();
+    if (!found || current != "submitted") return Ok();
+    decided = true;
     sql << "UPDATE kyc_submissions SET status = :s, reason = :r, decided_at = :t, decided_by = :b"
            " WHERE id = :i",
         soci::use(status), soci::use(d.reason), soci::use(now), soci::use(by), soci::use(id);
     return Ok();
   }));
   if (!found) {
-    return Fail(Bilingual(ErrorCode::kNotFound, "no submission awaits a decision with this id",
-                          "没有待审核的该申请", "submission"));
+    return Fail(Bilingual(ErrorCode::kNotFound, "no submission has this id", "没有该认证申请",
+                          "submission"));
+  }
+  if (!decided) {
+    return Fail(Bilingual(ErrorCode::kFailedPrecondition, "this submission was already decided",
+                          "该认证申请已审核", "submission"));
   }
   return Ok();
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "server/account/account_service.h"
@@ -42,10 +43,29 @@ struct KycRecord {
   int64_t decided_at = 0;
 };
 
+// What an operator sees of a submission (full data; operator API only).
+struct KycReview {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string status, reason, name, id_number, phone, agreement_version;
+  int64_t agreed_at = 0, submitted_at = 0, decided_at = 0;
+  std::string decided_by;
+  std::string front_sha256, back_sha256;
+};
+
+// A person whose real-name verification succeeded (for organisations).
+struct VerifiedPerson {
+  std::string name;
+  std::string id_number;
+};
+
 struct KycDecision {
   bool verified = false;
   std::string reason;
 };
+
+// 3405**********001X: what the person API shows of an ID number.
+std::string MaskIdNumber(const std::string& id_number);
 
 class KycReviewer {
  public:
@@ -80,8 +100,19 @@ class KycService {
   Result<KycRecord> Submit(const Account& account, const KycSubmission& in);
   // The latest submission ("none" when there is none).
   Result<KycRecord> Latest(int64_t account_id);
-  // Records a decision on a submitted record (reviewer or operator).
+  // Records a decision on a submitted record (reviewer or operator);
+  // kFailedPrecondition when it was already decided.
   Status Decide(int64_t submission_id, const KycDecision& decision, const std::string& by);
+
+  // Operator side (kyc_review.cc): submissions in `status` (submitted,
+  // verified, rejected), oldest first, at most `limit`.
+  Result<std::vector<KycReview>> ListForReview(const std::string& status, int limit);
+  Result<KycReview> GetForReview(int64_t submission_id);
+  // The stored photo, side "front" or "back".
+  Result<Bytes> Photo(int64_t submission_id, const std::string& side);
+  // The verified name and ID number of an account; kFailedPrecondition
+  // (field "kyc") when the person is not verified.
+  Result<VerifiedPerson> Verified(int64_t account_id);
 
  private:
   store::Database& db_;

@@ -1,14 +1,14 @@
 // Outgoing SMS. The default gateway writes each message as one JSON line to
 // DIR/outbox/sms.jsonl (and logs it), so development and tests read codes
 // there; a production deployment plugs a provider adapter in behind the same
-// interface.
+// interface (webhook_gateway.h posts to an HTTP endpoint).
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
 
 #include "base/error.h"
+#include "server/notify/jsonl_outbox.h"
 
 namespace sealkey::server {
 
@@ -26,16 +26,17 @@ class SmsGateway {
   virtual Status Send(const SmsMessage& message) = 0;
 };
 
-// Appends to `outbox_dir`/sms.jsonl (created 0700/0600). Thread-safe.
+// Appends {"time","to","purpose","code","text"} to `outbox_dir`/sms.jsonl
+// (see jsonl_outbox.h) and logs the text on stderr. Thread-safe.
 class OutboxSmsGateway final : public SmsGateway {
  public:
-  explicit OutboxSmsGateway(std::string outbox_dir) : dir_(std::move(outbox_dir)) {}
+  explicit OutboxSmsGateway(std::string outbox_dir)
+      : outbox_(std::move(outbox_dir), "sms.jsonl", "SMS outbox") {}
   Status Send(const SmsMessage& message) override;
-  std::string path() const { return dir_ + "/sms.jsonl"; }
+  std::string path() const { return outbox_.path(); }
 
  private:
-  std::string dir_;
-  std::mutex mu_;
+  JsonlOutbox outbox_;
 };
 
 }  // namespace sealkey::server

@@ -1,14 +1,19 @@
 #include "server/platform/platform.h"
 
+#include <cctype>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
 
 #include "base/atomic_file.h"
 #include "base/file.h"
 #include "crypto/random.h"
 #include "server/account/account_routes.h"
+#include "server/account/operator_routes.h"
 #include "server/kyc/kyc_routes.h"
+#include "server/org/org_routes.h"
+#include "server/notify/webhook_gateway.h"
 
 namespace sealkey::server {
 namespace {
@@ -30,6 +35,67 @@ Result<SecureBuffer> LoadOrCreateKey(const std::string& dir, const std::string& 
   return key;
 }
 
+// The webhooks' shared secret: the file's bytes without trailing white space.
+Result<SecureBuffer> LoadWebhookSecret(const std::string& path) {
+  const char* field = "--webhook-secret-file";
+  auto bytes = ReadFile(path, field, 4096);
+  if (!bytes) return Fail(bytes.error());
+  SecureBuffer all(*bytes);
+  OPENSSL_cleanse(bytes->data(), bytes->size());
+  std::string_view text = all.view();
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  if (text.size() < 16) {
+    return Fail(ErrorCode::kInvalidArgument, path + " must hold a secret of at least 16 bytes",
+                field);
+  }
+  return SecureBuffer::FromString(text);
+}
+
+struct Gateways {
+  std::unique_ptr<SmsGateway> sms;
+  std::unique_ptr<MailGateway> mail;
+};
+
+// Outbox files by default, webhooks where a URL is given.
+Result<Gateways> MakeGateways(const PlatformOptions& o) {
+  SecureBuffer secret;
+  if (!o.webhook_secret_file.empty()) {
+    if (o.sms_webhook.empty() && o.mail_webhook.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, "needs --sms-webhook or --mail-webhook",
+                  "--webhook-secret-file");
+    }
+    auto loaded = LoadWebhookSecret(o.webhook_secret_file);
+    if (!loaded) return Fail(loaded.error());
+    secret = std::move(*loaded);
+  }
+  Gateways g;
+  if (o.sms_webhook.empty()) {
+    g.sms = std::make_unique<OutboxSmsGateway>(o.data_dir + "/outbox");
+  } else {
+    WebhookOptions w;
+    w.url = o.sms_webhook;
+    w.secret = secret.Clone();
+    w.field = "--sms-webhook";
+    auto sms = WebhookSmsGateway::Create(std::move(w));
+    if (!sms) return Fail(sms.error());
+    g.sms = std::move(*sms);
+  }
+  if (o.mail_webhook.empty()) {
+    g.mail = std::make_unique<OutboxMailGateway>(o.data_dir + "/outbox");
+  } else {
+    WebhookOptions w;
+    w.url = o.mail_webhook;
+    w.secret = secret.Clone();
+    w.field = "--mail-webhook";
+    auto mail = WebhookMailGateway::Create(std::move(w));
+    if (!mail) return Fail(mail.error());
+    g.mail = std::move(*mail);
+  }
+  return g;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, const Clock& clock) {
@@ -44,8 +110,16 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   p->db_ = std::move(*db);
   auto sms_key = LoadOrCreateKey(o.data_dir + "/secrets", "sms.key");
   if (!sms_key) return Fail(sms_key.error());
-  p->sms_ = std::make_unique<OutboxSmsGateway>(o.data_dir + "/outbox");
-  p->codes_ = std::make_unique<SmsCodes>(*p->db_, *p->sms_, clock, std::move(*sms_key));
+  auto gateways = MakeGateways(o);
+  if (!gateways) return Fail(gateways.error());
+  p->sms_ = std::move(gateways->sms);
+  p->mail_ = std::move(gateways->mail);
+  if (o.sms_per_client_per_day < 1) {
+    return Fail(ErrorCode::kInvalidArgument, "must be at least 1", "--sms-per-client-per-day");
+  }
+  SmsCodeLimits limits;
+  limits.per_client_per_day = o.sms_per_client_per_day;
+  p->codes_ = std::make_unique<SmsCodes>(*p->db_, *p->sms_, clock, std::move(*sms_key), limits);
   if (o.deletion_cooling_days < 0 || o.deletion_cooling_days > 365) {
     return Fail(ErrorCode::kInvalidArgument, "must be between 0 and 365 days",
                 "--deletion-cooling-days");
@@ -62,6 +136,9 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   }
   p->blobs_ = std::make_unique<store::BlobStore>(o.data_dir + "/blobs");
   p->kyc_ = std::make_unique<KycService>(*p->db_, *p->blobs_, *p->codes_, clock, *p->reviewer_);
+  p->operators_ = std::make_unique<OperatorService>(*p->db_, clock);
+  p->orgs_ = std::make_unique<OrgService>(*p->db_, *p->blobs_, *p->kyc_, *p->sms_, clock,
+                                          o.review_mode == "auto");
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
@@ -74,6 +151,10 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   });
   RegisterAccountRoutes(p->router_, *p->accounts_, *p->codes_);
   RegisterKycRoutes(p->router_, *p->accounts_, *p->kyc_);
+  RegisterOperatorRoutes(p->router_, *p->operators_);
+  RegisterKycOperatorRoutes(p->router_, *p->operators_, *p->kyc_);
+  RegisterOrgRoutes(p->router_, *p->accounts_, *p->orgs_);
+  RegisterOrgOperatorRoutes(p->router_, *p->operators_, *p->orgs_);
   if (o.purge_in_background) p->purge_thread_ = std::thread([self] { self->PurgeLoop(); });
   return p;
 }

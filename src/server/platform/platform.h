@@ -11,8 +11,11 @@
 
 #include "base/clock.h"
 #include "server/account/account_service.h"
+#include "server/account/operator_service.h"
 #include "server/http/router.h"
 #include "server/kyc/kyc_service.h"
+#include "server/org/org_service.h"
+#include "server/notify/mail_gateway.h"
 #include "server/notify/sms_gateway.h"
 #include "store/blob_store.h"
 #include "store/database.h"
@@ -26,6 +29,11 @@ struct PlatformOptions {
   int deletion_cooling_days = 15;  // B15
   bool purge_in_background = true;  // a thread applies due account deletions every minute
   std::string review_mode = "operator";  // B5 decisions: "operator" (queue) or "auto" (development)
+  // Provider webhooks (server/notify/webhook_gateway.h); empty: DIR/outbox/*.jsonl.
+  std::string sms_webhook;
+  std::string mail_webhook;
+  std::string webhook_secret_file;  // HMAC-SHA256 key of both webhooks (>= 16 bytes)
+  int sms_per_client_per_day = 50;  // SmsCodeLimits; higher behind NAT gateways, in load tests
 };
 
 class Platform {
@@ -39,6 +47,10 @@ class Platform {
   store::Database& db() { return *db_; }
   AccountService& accounts() { return *accounts_; }
   KycService& kyc() { return *kyc_; }
+  OperatorService& operators() { return *operators_; }
+  OrgService& orgs() { return *orgs_; }
+  SmsGateway& sms() { return *sms_; }
+  MailGateway& mail() { return *mail_; }
 
  private:
   Platform() = default;
@@ -49,12 +61,15 @@ class Platform {
   bool stopping_ = false;
   std::thread purge_thread_;
   std::unique_ptr<store::Database> db_;
-  std::unique_ptr<OutboxSmsGateway> sms_;
+  std::unique_ptr<SmsGateway> sms_;
+  std::unique_ptr<MailGateway> mail_;
   std::unique_ptr<SmsCodes> codes_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<KycReviewer> reviewer_;
   std::unique_ptr<KycService> kyc_;
+  std::unique_ptr<OperatorService> operators_;
+  std::unique_ptr<OrgService> orgs_;
   Router router_;
 };
 

@@ -5,13 +5,16 @@
 // Exit codes: 0 after a graceful stop, 1 when it cannot start (one line on
 // stderr), 2 for a wrong command line.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include "sealkey/version.h"
 #include "server/http/server.h"
+#include "server/sealkeyd/admin.h"
 #include "server/platform/platform.h"
 
 namespace {
@@ -23,6 +26,10 @@ struct ServeOptions {
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   int deletion_cooling_days = 15;
   std::string review_mode = "operator";
+  std::string sms_webhook;
+  std::string mail_webhook;
+  std::string webhook_secret_file;
+  int sms_per_client_per_day = 50;
 };
 
 sealkey::Status Serve(const ServeOptions& o) {
@@ -42,6 +49,10 @@ sealkey::Status Serve(const ServeOptions& o) {
   po.db_connections = o.threads + 2;
   po.deletion_cooling_days = o.deletion_cooling_days;
   po.review_mode = o.review_mode;
+  po.sms_webhook = o.sms_webhook;
+  po.mail_webhook = o.mail_webhook;
+  po.webhook_secret_file = o.webhook_secret_file;
+  po.sms_per_client_per_day = o.sms_per_client_per_day;
   auto platform = sealkey::server::Platform::Create(po);
   if (!platform) return sealkey::Fail(platform.error());
   sealkey::server::HttpServer server((*platform)->router(), o.threads, 16 << 20);
@@ -49,7 +60,18 @@ sealkey::Status Serve(const ServeOptions& o) {
   if (!bound) return sealkey::Fail(bound.error());
   std::printf("sealkeyd listening on http://%s:%u (database: %s, schema v%d)\n", address.c_str(),
               *bound, (*platform)->db().backend_name(), (*platform)->db().schema_version());
-  std::printf("SMS codes are written to %s/outbox/sms.jsonl\n", o.data_dir.c_str());
+  if (o.sms_webhook.empty()) {
+    std::printf("SMS codes are written to %s/outbox/sms.jsonl\n", o.data_dir.c_str());
+  } else {
+    std::printf("SMS are posted to %s\n",
+                o.sms_webhook.substr(0, o.sms_webhook.find('?')).c_str());  // no query: keys
+  }
+  if (o.mail_webhook.empty()) {
+    std::printf("e-mail is written to %s/outbox/mail.jsonl\n", o.data_dir.c_str());
+  } else {
+    std::printf("e-mail is posted to %s\n",
+                o.mail_webhook.substr(0, o.mail_webhook.find('?')).c_str());
+  }
   std::fflush(stdout);
   server.Run(/*handle_signals=*/true);
   std::fprintf(stderr, "sealkeyd: stopped\n");
@@ -59,6 +81,14 @@ sealkey::Status Serve(const ServeOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Tesseract (licence OCR) runs OpenMP threads that only slow it down when
+  // every core already serves requests (1.5 s per licence instead of 0.4 s
+  // on 2 cores). libgomp reads the limit when it loads, so set it and start
+  // again, unless the operator chose a value.
+  if (!std::getenv("OMP_THREAD_LIMIT")) {
+    ::setenv("OMP_THREAD_LIMIT", "1", 1);
+    ::execv("/proc/self/exe", argv);  // on failure, carry on with OpenMP's default
+  }
   CLI::App app("sealkeyd: the sealkey platform server", "sealkeyd");
   app.set_version_flag("--version", std::string("sealkeyd ") + SEALKEY_VERSION);
   app.require_subcommand(1);
@@ -72,12 +102,26 @@ int main(int argc, char** argv) {
                     "Days before a requested account deletion takes effect (default 15)");
   serve->add_option("--review-mode", o.review_mode,
                     "Real-name verification decisions: operator (default) or auto (development)");
+  serve->add_option("--sms-webhook", o.sms_webhook,
+                    "POST each SMS as JSON to this https URL (default: DATA/outbox/sms.jsonl)");
+  serve->add_option("--mail-webhook", o.mail_webhook,
+                    "POST each e-mail as JSON to this https URL (default: DATA/outbox/mail.jsonl)");
+  serve->add_option("--webhook-secret-file", o.webhook_secret_file,
+                    "File holding the webhooks' shared secret (>= 16 bytes): each POST carries "
+                    "X-Sealkey-Timestamp and X-Sealkey-Signature: sha256=HMAC(secret, "
+                    "\"TIMESTAMP.BODY\")");
+  serve->add_option("--sms-per-client-per-day", o.sms_per_client_per_day,
+                    "SMS codes one client address may request per day (default 50); raise it "
+                    "for deployments behind NAT gateways or a proxy, and for load tests");
+  sealkey::sealkeyd::AdminOptions admin;
+  sealkey::sealkeyd::AddAdminCommands(app, admin);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (!serve->parsed()) return sealkey::sealkeyd::RunAdmin(admin);
   sealkey::Status st = Serve(o);
   if (!st) {
     std::cerr << "sealkeyd: error: " << st.error().ToString() << "\n";
