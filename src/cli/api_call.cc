@@ -61,7 +61,9 @@ void PrintRecord(const nlohmann::json& record, const std::vector<FieldLabel>& fi
     if (!v || !v->contains(key)) continue;
     std::string text = Scalar((*v)[key]);
     if (text.empty() || text == "0") continue;
-    if (key.size() > 3 && key.compare(key.size() - 3, 3, "_at") == 0 && (*v)[key].is_number()) {
+    bool is_time = (key.size() > 3 && key.compare(key.size() - 3, 3, "_at") == 0) ||
+                   key == "not_before" || key == "not_after";
+    if (is_time && (*v)[key].is_number()) {
       text = FormatLocalTime((*v)[key].get<int64_t>());
     }
     std::cout << PadLabel(Tr(f.en, f.zh), 20) << text << "\n";

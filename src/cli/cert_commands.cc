@@ -19,6 +19,7 @@
 namespace sealkey::cli {
 
 void RegisterCertMediaCommands(CLI::App& cert, CommandContext& ctx);  // cert_media_commands.cc
+void RegisterCertLifecycleCommands(CLI::App& cert, CommandContext& ctx);  // cert_lifecycle_commands.cc
 
 namespace {
 
@@ -198,6 +199,7 @@ void RegisterCertCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* cert = app.add_subcommand("cert", "Certificates (D2, D4, D5)");
   cert->require_subcommand(1);
   RegisterCertMediaCommands(*cert, ctx);
+  RegisterCertLifecycleCommands(*cert, ctx);
 
   auto opt = std::make_shared<ShowOptions>();
   CLI::App* show = cert->add_subcommand("show", "Show a certificate file's details");

@@ -1,6 +1,7 @@
 // The executor: request validation, device lookup and PIN handling.
 #include "client/operations.h"
 
+#include <algorithm>
 #include <openssl/crypto.h>
 
 #include "base/encoding.h"
@@ -180,11 +181,13 @@ json CertToJson(const token::DeviceInfo& dev, const token::CertificateEntry& e, 
     j["type"] = std::string(crypto::CertUsageToken(info.usage));
     j["algorithm"] = info.public_key_algorithm;
     j["sha1"] = HexEncode(cert->Thumbprint(crypto::HashAlg::kSha1));
-    // Near expiry: inside the last 30 days (renewal becomes due, issue 6).
+    // Near expiry: inside the renewal window, the last third of the
+    // validity (issue 6), or the last 30 days, whichever starts first.
     std::string status = "valid";
+    int64_t window = std::max<int64_t>((info.not_after - info.not_before) / 3, 30 * 86400);
     if (now >= info.not_after) status = "expired";
     else if (now < info.not_before) status = "not_yet_valid";
-    else if (info.not_after - now < 30 * 86400) status = "expiring";
+    else if (info.not_after - now < window) status = "expiring";
     j["status"] = status;
   }
   return j;

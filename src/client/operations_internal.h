@@ -48,6 +48,9 @@ Result<json> CertDelete(const ExecContext&, const json&, token::Device*, const S
 Result<json> CertImport(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
 Result<json> KeyGenerate(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
 Result<json> Sign(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
+Result<json> KeyCsr(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
+Result<json> CertInstall(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
+Result<json> KeyDelete(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
 Result<json> SealList(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
 Result<json> SealWrite(const ExecContext&, const json&, token::Device*, const SecureBuffer*);
 Result<json> SealRead(const ExecContext&, const json&, token::Device*, const SecureBuffer*);

@@ -204,6 +204,33 @@ Result<json> Sign(const ExecContext& ctx, const json& req, token::Device* dev,
   if (!signer) return Fail(signer.error());
   crypto::CmsSignParams params;
   params.signing_time = now;
+  // The intermediate CAs stored on the medium go into the signature, so a
+  // verifier needs only the root (the chain is followed by issuer name and
+  // checked by signature).
+  std::vector<crypto::Certificate> chain;
+  if (auto listed = dev->ListCertificates()) {
+    std::string issuer = crypto::FormatName(info.issuer);
+    for (int depth = 0; depth < 4; ++depth) {
+      const crypto::Certificate* child = chain.empty() ? &*cert : &chain.back();
+      bool found = false;
+      for (const auto& e : *listed) {
+        if (!e.container.empty()) continue;
+        auto ca = crypto::Certificate::FromDer(e.der);
+        if (!ca) continue;
+        auto ca_info = ca->Info();
+        if (!ca_info.is_ca || crypto::FormatName(ca_info.subject) != issuer) continue;
+        if (crypto::FormatName(ca_info.subject) == crypto::FormatName(ca_info.issuer)) break;  // root
+        auto key = ca->PublicKeyOf();
+        if (!key || !child->VerifySignature(*key)) continue;
+        issuer = crypto::FormatName(ca_info.issuer);
+        chain.push_back(std::move(*ca));
+        found = true;
+        break;
+      }
+      if (!found) break;
+    }
+  }
+  for (const auto& c : chain) params.extra_certs.push_back(&c);
   auto cms = crypto::CmsSignDetached(**signer, *cert, *content, params);
   if (!cms) return Fail(cms.error());
   return json{{"cms", HexEncode(*cms)}};
@@ -259,6 +286,9 @@ const OpSpec* FindOp(std::string_view name) {
       {"cert.delete", true, true, CertDelete},
       {"cert.import", true, true, CertImport},
       {"key.generate", true, true, KeyGenerate},
+      {"key.csr", true, true, KeyCsr},
+      {"key.delete", true, true, KeyDelete},
+      {"cert.install", true, true, CertInstall},
       {"sign", true, true, Sign},
       {"seal.list", true, false, SealList},
       {"seal.write", true, true, SealWrite},

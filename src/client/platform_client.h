@@ -39,7 +39,8 @@ struct PlatformOptions {
 
 // The purposes of POST /sms/codes.
 inline constexpr std::string_view kSmsPurposes[] = {"login", "reset_password", "change_password",
-                                                    "delete_account", "verify_phone"};
+                                                    "delete_account", "verify_phone",
+                                                    "reissue_certificate"};
 
 struct SmsCodeSent {
   std::string phone;  // E.164

@@ -165,6 +165,61 @@ const std::vector<Migration>& Migrations() {
            " decided_at BIGINT NOT NULL DEFAULT 0)",
            "CREATE INDEX identities_org ON identities (org_id, kind)",
        }},
+      {7,
+       "certificate authorities, issued certificates, escrowed encryption keys, audit chain",
+       {
+           "CREATE TABLE cas ("
+           " id TEXT PRIMARY KEY,"
+           " alg TEXT NOT NULL,"
+           " cert_pem TEXT NOT NULL,"
+           " chain_pem TEXT NOT NULL,"
+           " key_kind TEXT NOT NULL,"
+           " key_path TEXT NOT NULL,"
+           " token_label TEXT NOT NULL DEFAULT '',"
+           " key_label TEXT NOT NULL DEFAULT '',"
+           " pin_file TEXT NOT NULL DEFAULT '',"
+           " crl_number BIGINT NOT NULL DEFAULT 0,"
+           " created_at BIGINT NOT NULL)",
+           "CREATE TABLE certificates ("
+           " serial TEXT PRIMARY KEY,"
+           " ca_id TEXT NOT NULL REFERENCES cas (id),"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " identity_id BIGINT NOT NULL,"
+           " profile TEXT NOT NULL,"
+           " usage TEXT NOT NULL,"
+           " subject TEXT NOT NULL,"
+           " key_sha256 TEXT NOT NULL,"
+           " not_before BIGINT NOT NULL,"
+           " not_after BIGINT NOT NULL,"
+           " der TEXT NOT NULL,"
+           " status TEXT NOT NULL,"
+           " revoked_at BIGINT NOT NULL DEFAULT 0,"
+           " reason INTEGER NOT NULL DEFAULT 0,"
+           " pair_serial TEXT NOT NULL DEFAULT '',"
+           " replaces TEXT NOT NULL DEFAULT '',"
+           " created_at BIGINT NOT NULL)",
+           "CREATE INDEX certificates_account ON certificates (account_id)",
+           "CREATE INDEX certificates_revoked ON certificates (ca_id, status)",
+           "CREATE TABLE escrowed_keys ("
+           " serial TEXT PRIMARY KEY REFERENCES certificates (serial),"
+           " sealed_key TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL)",
+           "CREATE TABLE audit_log ("
+           " id BIGINT PRIMARY KEY,"
+           " at BIGINT NOT NULL,"
+           " actor TEXT NOT NULL,"
+           " action TEXT NOT NULL,"
+           " subject TEXT NOT NULL,"
+           " details TEXT NOT NULL,"
+           " prev_hash TEXT NOT NULL,"
+           " hash TEXT NOT NULL)",
+           // The head of the chain: one row, updated first in every append,
+           // so concurrent appends serialise on it (PostgreSQL row lock,
+           // SQLite's write lock).
+           "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, last_id BIGINT NOT NULL,"
+           " last_hash TEXT NOT NULL)",
+           "INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, '')",
+       }},
   };
   return kMigrations;
 }

@@ -34,6 +34,10 @@ Result<std::unique_ptr<crypto::Signer>> Device::OpenKeySigner(const SecureBuffer
 Status Device::DeleteKeyPair(const SecureBuffer&, std::string_view, KeyUsage) {
   return NotOnThisMedium("deleting key pairs");
 }
+Result<std::string> Device::ImportEnvelopedKey(const SecureBuffer&, std::string_view, ByteView,
+                                              ByteView) {
+  return NotOnThisMedium("enveloped key import");
+}
 Result<std::string> Device::ImportPkcs12(const SecureBuffer&, ByteView, const SecureBuffer&) {
   return NotOnThisMedium("PKCS#12 import");
 }

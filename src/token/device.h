@@ -116,6 +116,15 @@ class Device {
   // Removes the key pair of `container` with `usage` (after its certificate).
   virtual Status DeleteKeyPair(const SecureBuffer& pin, std::string_view container,
                                KeyUsage usage);
+  // Dual certificates (STANDARDS.md 3): opens a GM/T 0009 SM2EnvelopedKey
+  // inside the medium with the signing key of `container`, checks that the
+  // enclosed key matches `encryption_cert` and stores the pair as the
+  // container's encryption key with that certificate. Returns the
+  // certificate's ref. A tampered or misdirected envelope changes nothing
+  // (kVerifyFailed).
+  virtual Result<std::string> ImportEnvelopedKey(const SecureBuffer& pin,
+                                                 std::string_view container, ByteView envelope,
+                                                 ByteView encryption_cert);
   // PKCS#12: the key goes inside the medium with its certificate; chain
   // certificates are stored stand-alone. Returns the certificate's ref.
   virtual Result<std::string> ImportPkcs12(const SecureBuffer& pin, ByteView p12,

@@ -31,8 +31,10 @@ class PlatformCliTest : public ::testing::TestWithParam<bool> {
       db_url_ = SharedPostgres().CreateDatabase("cli_" + std::to_string(::getpid()) + "_" +
                                                 std::to_string(counter++));
     }
-    server_ = std::make_unique<testing::Sealkeyd>(db_url_);
+    server_ = std::make_unique<testing::Sealkeyd>(db_url_, ServerOptions());
   }
+  // What the server is started with (a fixture may add CAs, options).
+  virtual testing::SealkeydOptions ServerOptions() { return {}; }
   testing::CommandResult Sk(std::vector<std::string> args, const std::string& in = "") {
     return SkIn(home_, std::move(args), in);
   }

@@ -73,15 +73,23 @@ int FreePort() {
 
 }  // namespace
 
-Sealkeyd::Sealkeyd(std::string database_url)
+Sealkeyd::Sealkeyd(std::string database_url, SealkeydOptions options)
     : data_dir_(tmp_.File("data")), database_url_(std::move(database_url)) {
   std::string binary = BinPath("sealkeyd");
   if (access(binary.c_str(), X_OK) != 0) {
     throw std::runtime_error(binary + " is missing; build the sealkeyd target");
   }
+  for (auto cmd : options.before) {
+    cmd.insert(cmd.begin(), binary);
+    cmd.insert(cmd.end(), {"--data-dir", data_dir_});
+    if (!database_url_.empty()) cmd.insert(cmd.end(), {"--database", database_url_});
+    auto r = RunCommand(cmd);
+    if (r.exit_code != 0) throw std::runtime_error("sealkeyd " + cmd[1] + ": " + r.err);
+  }
   std::vector<std::string> argv = {binary,    "serve",    "--data-dir",
                                    data_dir_, "--listen", "127.0.0.1:0"};
   if (!database_url_.empty()) argv.insert(argv.end(), {"--database", database_url_});
+  argv.insert(argv.end(), options.serve_args.begin(), options.serve_args.end());
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);

@@ -26,13 +26,20 @@ struct SmsMessage {
   std::string text;
 };
 
+struct SealkeydOptions {
+  // sealkeyd commands run first (e.g. {"ca", "init"}); each gets
+  // --data-dir (and --database) appended; a failure throws.
+  std::vector<std::vector<std::string>> before;
+  std::vector<std::string> serve_args;  // extra options for `serve`
+};
+
 class Sealkeyd {
  public:
   // Runs BinPath("sealkeyd") serve --data-dir <temp> --listen 127.0.0.1:0
   // [--database database_url] (empty: SQLite in the data dir) and waits up to
   // 20 s for its "listening on http://..." line; throws with the child's
   // stderr when it exits or stays silent.
-  explicit Sealkeyd(std::string database_url = "");
+  explicit Sealkeyd(std::string database_url = "", SealkeydOptions options = {});
   // Stop(); an unclean exit is a test failure (ADD_FAILURE).
   ~Sealkeyd();
   Sealkeyd(const Sealkeyd&) = delete;

@@ -42,10 +42,10 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
     if (!phone) return Fail(phone.error());
     if (!ValidPurpose(*purpose)) {
       return Fail(Bilingual(ErrorCode::kInvalidArgument,
-                            "must be login, reset_password, change_password, delete_account "
-                            "or verify_phone",
-                            "须为 login、reset_password、change_password、delete_account 或 "
-                            "verify_phone",
+                            "must be login, reset_password, change_password, delete_account, "
+                            "verify_phone or reissue_certificate",
+                            "须为 login、reset_password、change_password、delete_account、"
+                            "verify_phone 或 reissue_certificate",
                             "purpose"));
     }
     SEALKEY_RETURN_IF_ERROR(codes.Send(*phone, *purpose, req.client_ip));

@@ -30,6 +30,7 @@ const char* PurposeText(const std::string& purpose) {
   if (purpose == "reset_password") return "重置密码";
   if (purpose == "delete_account") return "注销账户";
   if (purpose == "verify_phone") return "实名认证";
+  if (purpose == "reissue_certificate") return "补办证书授权";
   return "修改密码";
 }
 

@@ -12,28 +12,13 @@
 #include "server/account/account_routes.h"
 #include "server/account/operator_routes.h"
 #include "server/kyc/kyc_routes.h"
+#include "store/secrets.h"
+#include "server/cert/cert_routes.h"
 #include "server/org/org_routes.h"
 #include "server/notify/webhook_gateway.h"
 
 namespace sealkey::server {
 namespace {
-
-// A 32-byte server secret, made once and kept in data_dir/secrets (0600).
-Result<SecureBuffer> LoadOrCreateKey(const std::string& dir, const std::string& name) {
-  SEALKEY_RETURN_IF_ERROR(MakeDirs(dir, 0700));
-  std::string path = dir + "/" + name;
-  auto existing = ReadFile(path, "secret", 64);
-  if (existing) {
-    if (existing->size() != 32) {
-      return Fail(ErrorCode::kMalformed, path + " is not a 32-byte key", "data-dir");
-    }
-    return SecureBuffer(*existing);
-  }
-  if (existing.error().code != ErrorCode::kNotFound) return Fail(existing.error());
-  SecureBuffer key = crypto::RandomSecret(32);
-  SEALKEY_RETURN_IF_ERROR(WriteFileAtomic(path, key.span(), 0600));
-  return key;
-}
 
 // The webhooks' shared secret: the file's bytes without trailing white space.
 Result<SecureBuffer> LoadWebhookSecret(const std::string& path) {
@@ -108,7 +93,7 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
                                   o.db_connections);
   if (!db) return Fail(db.error());
   p->db_ = std::move(*db);
-  auto sms_key = LoadOrCreateKey(o.data_dir + "/secrets", "sms.key");
+  auto sms_key = store::LoadOrCreateSecret(o.data_dir, "sms.key");
   if (!sms_key) return Fail(sms_key.error());
   auto gateways = MakeGateways(o);
   if (!gateways) return Fail(gateways.error());
@@ -139,6 +124,24 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   p->operators_ = std::make_unique<OperatorService>(*p->db_, clock);
   p->orgs_ = std::make_unique<OrgService>(*p->db_, *p->blobs_, *p->kyc_, *p->sms_, clock,
                                           o.review_mode == "auto");
+  auto kek = store::LoadOrCreateSecret(o.data_dir, "ca.kek");
+  if (!kek) return Fail(kek.error());
+  auto kmc = store::LoadOrCreateSecret(o.data_dir, "kmc.key");
+  if (!kmc) return Fail(kmc.error());
+  auto cas = CaRegistry::Load(*p->db_, *kek, o.public_url);
+  if (!cas) return Fail(cas.error());
+  p->cas_ = std::move(*cas);
+  if (o.cert_validity_days < 1 || o.cert_validity_days > 3650) {
+    return Fail(ErrorCode::kInvalidArgument, "must be 1 to 3650 days", "--cert-validity-days");
+  }
+  CertPolicy cert_policy;
+  cert_policy.validity_days = o.cert_validity_days;
+  if (!(o.renew_window > 0 && o.renew_window <= 1)) {
+    return Fail(ErrorCode::kInvalidArgument, "must be more than 0 and at most 1", "--renew-window");
+  }
+  cert_policy.renew_window = o.renew_window;
+  p->certs_ = std::make_unique<CertService>(*p->db_, *p->cas_, *p->kyc_, *p->orgs_, *p->codes_,
+                                            std::move(*kmc), clock, cert_policy);
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
@@ -155,6 +158,7 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   RegisterKycOperatorRoutes(p->router_, *p->operators_, *p->kyc_);
   RegisterOrgRoutes(p->router_, *p->accounts_, *p->orgs_);
   RegisterOrgOperatorRoutes(p->router_, *p->operators_, *p->orgs_);
+  RegisterCertRoutes(p->router_, *p->accounts_, *p->operators_, *p->cas_, *p->certs_);
   if (o.purge_in_background) p->purge_thread_ = std::thread([self] { self->PurgeLoop(); });
   return p;
 }
@@ -175,6 +179,12 @@ void Platform::PurgeLoop() {
     auto purged = accounts_->PurgeDeletedAccounts();
     if (!purged) std::fprintf(stderr, "sealkeyd: account purge: %s\n", purged.error().ToString().c_str());
     else if (*purged) std::fprintf(stderr, "sealkeyd: deleted %d account(s)\n", *purged);
+    // CRLs are regenerated when they change and when they grow old.
+    for (const std::string& id : cas_->Ids()) {
+      auto crl = certs_->Crl(id);
+      if (!crl) std::fprintf(stderr, "sealkeyd: CRL of %s: %s\n", id.c_str(),
+                             crl.error().ToString().c_str());
+    }
     lock.lock();
     purge_cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; });
   }

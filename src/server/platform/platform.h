@@ -14,6 +14,8 @@
 #include "server/account/operator_service.h"
 #include "server/http/router.h"
 #include "server/kyc/kyc_service.h"
+#include "server/cert/ca_registry.h"
+#include "server/cert/cert_service.h"
 #include "server/org/org_service.h"
 #include "server/notify/mail_gateway.h"
 #include "server/notify/sms_gateway.h"
@@ -28,6 +30,9 @@ struct PlatformOptions {
   size_t db_connections = 4;
   int deletion_cooling_days = 15;  // B15
   bool purge_in_background = true;  // a thread applies due account deletions every minute
+  std::string public_url;  // base of CRL/OCSP URLs in certificates; empty: set after binding
+  int cert_validity_days = 365;
+  double renew_window = 1.0 / 3.0;  // renewal opens in this last part of the validity
   std::string review_mode = "operator";  // B5 decisions: "operator" (queue) or "auto" (development)
   // Provider webhooks (server/notify/webhook_gateway.h); empty: DIR/outbox/*.jsonl.
   std::string sms_webhook;
@@ -49,6 +54,10 @@ class Platform {
   KycService& kyc() { return *kyc_; }
   OperatorService& operators() { return *operators_; }
   OrgService& orgs() { return *orgs_; }
+  CaRegistry& cas() { return *cas_; }
+  CertService& certs() { return *certs_; }
+  // The base URL certificates point to for CRLs and OCSP (http://host:port).
+  void SetPublicUrl(const std::string& url) { cas_->SetPublicUrl(url); }
   SmsGateway& sms() { return *sms_; }
   MailGateway& mail() { return *mail_; }
 
@@ -70,6 +79,8 @@ class Platform {
   std::unique_ptr<KycService> kyc_;
   std::unique_ptr<OperatorService> operators_;
   std::unique_ptr<OrgService> orgs_;
+  std::unique_ptr<CaRegistry> cas_;
+  std::unique_ptr<CertService> certs_;
   Router router_;
 };
 

@@ -76,6 +76,7 @@ void AddAdminCommands(CLI::App& app, AdminOptions& o) {
 }
 
 int RunAdmin(const AdminOptions& o) {
+  if (int rc = RunCaCommand(o); rc >= 0) return rc;
   Status st = Ok();
   if (o.create_operator && o.create_operator->parsed()) st = CreateOperator(o);
   if (!st) {

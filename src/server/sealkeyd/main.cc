@@ -26,6 +26,9 @@ struct ServeOptions {
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   int deletion_cooling_days = 15;
   std::string review_mode = "operator";
+  std::string public_url;
+  int cert_validity_days = 365;
+  double renew_window = 1.0 / 3.0;
   std::string sms_webhook;
   std::string mail_webhook;
   std::string webhook_secret_file;
@@ -49,6 +52,9 @@ sealkey::Status Serve(const ServeOptions& o) {
   po.db_connections = o.threads + 2;
   po.deletion_cooling_days = o.deletion_cooling_days;
   po.review_mode = o.review_mode;
+  po.public_url = o.public_url;
+  po.cert_validity_days = o.cert_validity_days;
+  po.renew_window = o.renew_window;
   po.sms_webhook = o.sms_webhook;
   po.mail_webhook = o.mail_webhook;
   po.webhook_secret_file = o.webhook_secret_file;
@@ -58,6 +64,9 @@ sealkey::Status Serve(const ServeOptions& o) {
   sealkey::server::HttpServer server((*platform)->router(), o.threads, 16 << 20);
   auto bound = server.Listen(address, static_cast<uint16_t>(port));
   if (!bound) return sealkey::Fail(bound.error());
+  if (o.public_url.empty()) {
+    (*platform)->SetPublicUrl("http://" + address + ":" + std::to_string(*bound));
+  }
   std::printf("sealkeyd listening on http://%s:%u (database: %s, schema v%d)\n", address.c_str(),
               *bound, (*platform)->db().backend_name(), (*platform)->db().schema_version());
   if (o.sms_webhook.empty()) {
@@ -100,6 +109,12 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", o.threads, "I/O threads (default: one per core)");
   serve->add_option("--deletion-cooling-days", o.deletion_cooling_days,
                     "Days before a requested account deletion takes effect (default 15)");
+  serve->add_option("--public-url", o.public_url,
+                    "Base URL certificates name for CRLs and OCSP (default: http://LISTEN)");
+  serve->add_option("--cert-validity-days", o.cert_validity_days,
+                    "Validity of issued certificates in days (default 365)");
+  serve->add_option("--renew-window", o.renew_window,
+                    "Renewal opens in this last part of a certificate's validity (default 0.333)");
   serve->add_option("--review-mode", o.review_mode,
                     "Real-name verification decisions: operator (default) or auto (development)");
   serve->add_option("--sms-webhook", o.sms_webhook,
@@ -115,6 +130,7 @@ int main(int argc, char** argv) {
                     "for deployments behind NAT gateways or a proxy, and for load tests");
   sealkey::sealkeyd::AdminOptions admin;
   sealkey::sealkeyd::AddAdminCommands(app, admin);
+  sealkey::sealkeyd::AddCaCommands(app, admin);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -94,6 +94,8 @@ class FileDevice final : public Device {
                                                         KeyUsage usage) override;
   Status DeleteKeyPair(const SecureBuffer& pin, std::string_view container,
                        KeyUsage usage) override;
+  Result<std::string> ImportEnvelopedKey(const SecureBuffer& pin, std::string_view container,
+                                         ByteView envelope, ByteView encryption_cert) override;
   Result<std::string> ImportPkcs12(const SecureBuffer& pin, ByteView p12,
                                    const SecureBuffer& password) override;
   Result<std::vector<SealEntry>> ListSeals() override;

@@ -1,6 +1,7 @@
 // FileDevice: key pairs, certificates and signing.
 #include <algorithm>
 
+#include "crypto/sm2_envelope.h"
 #include "crypto/x509.h"
 #include "token/file/file_device.h"
 #include "token/file/objects.h"
@@ -249,6 +250,74 @@ Result<std::unique_ptr<crypto::Signer>> FileDevice::OpenKeySigner(const SecureBu
   auto key = crypto::PrivateKey::FromPkcs8Der(pkcs8->span());
   if (!key) return Fail(key.error());
   return std::unique_ptr<crypto::Signer>(new FileKeySigner(std::move(*key)));
+}
+
+Result<std::string> FileDevice::ImportEnvelopedKey(const SecureBuffer& pin,
+                                                   std::string_view container, ByteView envelope,
+                                                   ByteView encryption_cert) {
+  auto cert = crypto::Certificate::Parse(encryption_cert);
+  if (!cert) return Fail(cert.error());
+  if (cert->Info().usage != crypto::CertUsage::kEncryption) {
+    return Fail(ErrorCode::kInvalidArgument, "is not an encryption certificate", "certificate");
+  }
+  auto cert_key = cert->PublicKeyOf();
+  if (!cert_key) return Fail(cert_key.error());
+  if (cert_key->type() != crypto::KeyType::kSm2) {
+    return Fail(ErrorCode::kUnsupported, "enveloped keys are SM2; the certificate's key is not",
+                "certificate");
+  }
+  Bytes cert_der = cert->Der();
+  Bytes cert_spki = cert_key->ToDer();
+
+  // Everything that needs no PIN is checked first, so a refused import does
+  // not spend a PIN try.
+  auto txn = Transaction::Begin(dir_);
+  if (!txn) return Fail(txn.error());
+  DeviceState& s = txn->state();
+  StoredObject* sign_pub = FindKey(s, ObjectClass::kPublicKey, container, KeyUsage::kSign);
+  StoredObject* sign_priv = FindKey(s, ObjectClass::kPrivateKey, container, KeyUsage::kSign);
+  if (!sign_pub || !sign_priv) {
+    return Fail(ErrorCode::kNotFound,
+                "container " + std::string(container) + " has no signing key pair", "container");
+  }
+  auto sign_key_pub = crypto::PublicKey::FromDer(sign_pub->value);
+  if (!sign_key_pub) return Fail(sign_key_pub.error());
+  if (sign_key_pub->type() != crypto::KeyType::kSm2) {
+    return Fail(ErrorCode::kUnsupported, "enveloped keys need an SM2 signing key", "container");
+  }
+  if (FindKey(s, ObjectClass::kPrivateKey, container, KeyUsage::kEncrypt) ||
+      FindKey(s, ObjectClass::kPublicKey, container, KeyUsage::kEncrypt)) {
+    return Fail(ErrorCode::kAlreadyExists,
+                "container " + std::string(container) + " already has an encryption key pair",
+                "container");
+  }
+  for (const auto& o : s.objects) {
+    if (o.cls == ObjectClass::kCertificate && o.value == cert_der) {
+      return Fail(ErrorCode::kAlreadyExists, "this certificate is already on the device",
+                  "certificate");
+    }
+    if (o.cls == ObjectClass::kPublicKey && o.value == cert_spki) {
+      return Fail(ErrorCode::kAlreadyExists, "this key pair is already on the device",
+                  "certificate");
+    }
+  }
+  StoredObject sealed_signing = *sign_priv;  // Unlock commits; keep a copy
+
+  auto master = txn->Unlock(PinKind::kUser, pin);
+  if (!master) return Fail(master.error());
+  auto pkcs8 = OpenPrivate(s, *master, sealed_signing);
+  if (!pkcs8) return Fail(pkcs8.error());
+  auto signing_key = crypto::PrivateKey::FromPkcs8Der(pkcs8->span());
+  if (!signing_key) return Fail(signing_key.error());
+  auto key = crypto::OpenSm2EnvelopedKey(envelope, *signing_key, &*cert_key);
+  if (!key) return Fail(key.error());
+
+  SEALKEY_RETURN_IF_ERROR(
+      StoreKeyPair(s, *master, *key, std::string(container), KeyUsage::kEncrypt));
+  auto ref = StoreCertificate(s, *cert);
+  if (!ref) return Fail(ref.error());
+  SEALKEY_RETURN_IF_ERROR(txn->Commit(true));
+  return *ref;
 }
 
 }  // namespace sealkey::token::file
