@@ -41,6 +41,7 @@ const Callers kMember = {kAdmin, kLegalRep, kEmployee};
 const Callers kManager = {kAdmin, kLegalRep};
 const Callers kAdminOnly = {kAdmin};
 const Callers kOperatorOnly = {kOperator};
+const Callers kChosenIdentity = {kNatural, kAdmin, kLegalRep, kEmployee};
 
 const std::map<std::string, Callers>& Matrix() {
   static const std::map<std::string, Callers> m = {
@@ -90,6 +91,20 @@ const std::map<std::string, Callers>& Matrix() {
       {"GET /api/v1/operator/orgs/{id}", kOperatorOnly},
       {"GET /api/v1/operator/orgs/{id}/licence", kOperatorOnly},
       {"POST /api/v1/operator/orgs/{id}/decision", kOperatorOnly},
+      // Issue 6: the profile decides further who may hold which certificate
+      // (personal: natural person; organisation: administrator or legal
+      // representative; employee: any member), checked by CertService.
+      {"GET /api/v1/cas", kPublic},
+      {"POST /api/v1/certificates", kChosenIdentity},
+      {"GET /api/v1/certificates", kAnyPerson},
+      {"GET /api/v1/certificates/{serial}", kAnyPerson},
+      {"POST /api/v1/certificates/{serial}/renew", kChosenIdentity},
+      {"POST /api/v1/certificates/{serial}/reissue", kChosenIdentity},
+      {"POST /api/v1/certificates/{serial}/revoke", kAnyPerson},
+      {"POST /api/v1/operator/certificates/{serial}/revoke", kOperatorOnly},
+      {"GET /crl/{file}", kPublic},
+      {"POST /ocsp", kPublic},
+      {"GET /ocsp/{request}", kPublic},
   };
   return m;
 }
@@ -225,7 +240,8 @@ TEST_F(RoleMatrixTest, EveryRouteAdmitsExactlyItsRoles) {
     if (it->second == kPublic) continue;
     std::string method = route.substr(0, route.find(' '));
     std::string path = route.substr(route.find(' ') + 1);
-    for (auto [from, to] : {std::pair{"{id}", "999999"}, std::pair{"{side}", "front"}}) {
+    for (auto [from, to] : {std::pair{"{id}", "999999"}, std::pair{"{side}", "front"},
+                            std::pair{"{serial}", "ABCDEF"}}) {
       for (size_t p; (p = path.find(from)) != std::string::npos;) path.replace(p, strlen(from), to);
     }
     for (auto [caller, token] : tokens) {

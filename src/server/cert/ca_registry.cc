@@ -1,5 +1,7 @@
 #include "server/cert/ca_registry.h"
 
+#include <cstdio>
+
 #include <soci/soci.h>
 
 #include <nlohmann/json.hpp>
@@ -232,15 +234,22 @@ Status ImportCa(store::Database& db, const std::string& data_dir, const SecureBu
   if (!in.key_pem.empty()) {
     auto pk = crypto::PrivateKey::FromPem(in.key_pem);
     if (!pk) return Fail(pk.error().code, pk.error().message, "--key");
+    auto pub = pk->Public();
+    if (!pub) return Fail(pub.error());
+    if (!pub->Equals(*expected)) {
+      return Fail(ErrorCode::kVerifyFailed, "is not the key of the CA certificate", "--key");
+    }
     SEALKEY_RETURN_IF_ERROR(MakeDirs(data_dir + "/ca", 0700));
     key = {"file", data_dir + "/ca/" + in.id + ".key", "", "", ""};
     SEALKEY_RETURN_IF_ERROR(ca::WriteEncryptedKey(key.path, *pk, kek));
   }
   // The key must open and match before anything is recorded.
   auto signer = ca::OpenCaSigner(key, kek, *expected);
-  if (!signer) return Fail(signer.error());
-  return StoreCa(db, clock, in.id, CaFamily(expected->type()), cert->Pem(), in.chain_pem, key,
-                 "ca.import");
+  Status stored = signer ? StoreCa(db, clock, in.id, CaFamily(expected->type()), cert->Pem(),
+                                   in.chain_pem, key, "ca.import")
+                         : Status(Fail(signer.error()));
+  if (!stored && !in.key_pem.empty()) std::remove(key.path.c_str());  // nothing half-done
+  return stored;
 }
 
 }  // namespace sealkey::server
