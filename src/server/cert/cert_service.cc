@@ -95,10 +95,14 @@ void RevokeIn(soci::session& sql, const std::string& serial, int reason, long lo
   }
 }
 
-Error NoSuchCert() {
-  return Bilingual(ErrorCode::kNotFound, "no certificate of this account has this serial",
-                   "本账户没有该序列号的证书", "serial");
+// A CSR as PEM, or as base64 of its DER.
+Bytes CsrBytes(const std::string& text) {
+  if (text.find("-----BEGIN") == std::string::npos) {
+    if (auto der = Base64Decode(text)) return *der;
+  }
+  return Bytes(text.begin(), text.end());
 }
+
 
 }  // namespace
 
@@ -111,7 +115,7 @@ std::string SerialHex(ByteView serial) {
 
 Result<IssuedBundle> CertService::Issue(const Account& caller, const std::string& profile,
                                         const std::string& csr_text, bool dual) {
-  auto csr = ca::CheckCsr(AsBytes(csr_text), kAllowedKeys);
+  auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
   if (!csr) return Fail(csr.error());
   return IssueFor(caller, profile, *csr, dual, "", nullptr, "issue");
 }
@@ -241,7 +245,7 @@ Result<IssuedBundle> CertService::Renew(const Account& caller, const std::string
                               " (the last part of the validity)",
                           "证书有效期最后阶段才可更新", "serial"));
   }
-  auto csr = ca::CheckCsr(AsBytes(csr_text), kAllowedKeys);
+  auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
   if (!csr) return Fail(csr.error());
   auto old_cert = crypto::Certificate::FromDer(old->der);
   if (!old_cert) return Fail(old_cert.error());
@@ -272,7 +276,7 @@ Result<IssuedBundle> CertService::Reissue(const Account& caller, const std::stri
                           "only a valid signing certificate can be reissued",
                           "只能补办有效的签名证书", "serial"));
   }
-  auto csr = ca::CheckCsr(AsBytes(csr_text), kAllowedKeys);
+  auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
   if (!csr) return Fail(csr.error());
   auto old_cert = crypto::Certificate::FromDer(old->der);
   if (!old_cert) return Fail(old_cert.error());
@@ -293,7 +297,7 @@ Status CertService::Revoke(const Account* caller, const std::string& actor,
                            const std::string& serial, const std::string& reason_text) {
   auto reason = ca::ParseReason(reason_text);
   if (!reason) return Fail(reason.error());
-  auto cert = caller ? Get(*caller, serial) : Load(serial);
+  auto cert = caller ? Get(*caller, serial) : Load(SerialHex(HexDecode(serial.size() % 2 ? "0" + serial : serial).value_or(Bytes{})));
   if (!cert) return Fail(cert.error());
   if (cert->status != "good") {
     return Fail(Bilingual(ErrorCode::kFailedPrecondition, "this certificate is already revoked",

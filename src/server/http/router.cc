@@ -169,6 +169,12 @@ HttpResponse Router::Dispatch(HttpRequest req) const {
       auto result = r.handler(req);
       if (result) return std::move(*result);
       return ProblemResponse(result.error(), req.lang());
+    } catch (const json::type_error& e) {
+      // A member of the JSON body has the wrong type (body->value(...)).
+      return ProblemResponse(Bilingual(ErrorCode::kInvalidArgument,
+                                       "a member of the body has the wrong type",
+                                       "请求体中有字段类型错误", "body"),
+                             req.lang());
     } catch (const std::exception& e) {
       return ProblemResponse(Bilingual(ErrorCode::kInternal,
                                        r.method + " " + r.path + ": " + e.what(),
