@@ -30,8 +30,10 @@ struct LifecycleOptions {
   bool dual = false;
 };
 
+}  // namespace
+
 // Installs an issued bundle into the medium; returns what to print.
-Result<json> Install(const GlobalOptions& g, const std::string& device, const json& bundle) {
+Result<json> InstallBundle(const GlobalOptions& g, const std::string& device, const json& bundle) {
   const json& cert = bundle.at("certificate");
   auto der = crypto::Certificate::Parse(AsBytes(cert.at("certificate").get<std::string>()));
   if (!der) return Fail(der.error());
@@ -61,6 +63,8 @@ Result<json> Install(const GlobalOptions& g, const std::string& device, const js
   }
   return out;
 }
+
+namespace {
 
 Status Print(const GlobalOptions& g, const json& out, std::string_view what_en,
              std::string_view what_zh) {
@@ -93,7 +97,7 @@ Status Request(const GlobalOptions& g, const LifecycleOptions& o) {
     (void)CallMedia(g, {{"op", "key.delete"}, {"device", o.device}, {"container", container}});
     return Fail(bundle.error());
   }
-  auto out = Install(g, o.device, *bundle);
+  auto out = InstallBundle(g, o.device, *bundle);
   if (!out) return Fail(out.error());
   return Print(g, *out, "Certificate issued and installed", "证书已签发并安装");
 }
@@ -107,7 +111,7 @@ Status Renew(const GlobalOptions& g, const LifecycleOptions& o) {
   json body = {{"csr", (*csr)["csr_pem"]}};
   auto bundle = ApiCall(g, Principal::kPerson, "POST", "/certificates/" + serial + "/renew", &body);
   if (!bundle) return Fail(bundle.error());
-  auto out = Install(g, o.device, *bundle);
+  auto out = InstallBundle(g, o.device, *bundle);
   if (!out) return Fail(out.error());
   return Print(g, *out, "Certificate renewed (same key) and installed", "证书已更新（原密钥）并安装");
 }
@@ -138,7 +142,7 @@ Status Reissue(const GlobalOptions& g, const LifecycleOptions& o) {
     (void)CallMedia(g, {{"op", "key.delete"}, {"device", o.device}, {"container", container}});
     return Fail(bundle.error());
   }
-  auto out = Install(g, o.device, *bundle);
+  auto out = InstallBundle(g, o.device, *bundle);
   if (!out) return Fail(out.error());
   return Print(g, *out, "Certificate reissued with a new key and installed; the old one is revoked",
                "已用新密钥补办并安装证书；原证书已吊销");

@@ -40,5 +40,6 @@ void RegisterIdentityCommands(CLI::App& app, CommandContext& ctx);
 void RegisterKycCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOrgCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx);
+void RegisterOrderCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

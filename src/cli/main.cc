@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterKycCommands(app, ctx);
   sealkey::cli::RegisterOrgCommands(app, ctx);
   sealkey::cli::RegisterOperatorCommands(app, ctx);
+  sealkey::cli::RegisterOrderCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -161,6 +161,8 @@ void AddQueue(CLI::App* op, CommandContext& ctx, const char* name, const char* q
 
 }  // namespace
 
+void AddOperatorOrderCommands(CLI::App* op, CommandContext& ctx);  // operator_order_commands.cc
+
 void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* op = app.add_subcommand("operator", "CA operator: review queues");
   op->require_subcommand(1);
@@ -174,6 +176,7 @@ void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx) {
   AddQueue(op, ctx, "kyc", "kyc", "Real-name verification queue (B5)",
            "Save the ID card photos into this directory (front, back)");
   AddQueue(op, ctx, "org", "orgs", "New organisation queue (B6)", "Save the business licence here");
+  AddOperatorOrderCommands(op, ctx);
 }
 
 }  // namespace sealkey::cli

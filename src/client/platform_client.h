@@ -40,7 +40,7 @@ struct PlatformOptions {
 // The purposes of POST /sms/codes.
 inline constexpr std::string_view kSmsPurposes[] = {"login", "reset_password", "change_password",
                                                     "delete_account", "verify_phone",
-                                                    "reissue_certificate"};
+                                                    "reissue_certificate", "authorise_order"};
 
 struct SmsCodeSent {
   std::string phone;  // E.164

@@ -220,6 +220,79 @@ const std::vector<Migration>& Migrations() {
            " last_hash TEXT NOT NULL)",
            "INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, '')",
        }},
+      {8,
+       "catalogue (products, QR-coded projects), orders, payments, invoices (B8, B10, B13, B14)",
+       {
+           "CREATE TABLE products ("
+           " id TEXT PRIMARY KEY,"
+           " kind TEXT NOT NULL,"
+           " name TEXT NOT NULL,"
+           " profile TEXT NOT NULL DEFAULT '',"
+           " alg TEXT NOT NULL DEFAULT '',"
+           " dual INTEGER NOT NULL DEFAULT 0,"
+           " validity_days INTEGER NOT NULL DEFAULT 365,"
+           " price_fen BIGINT NOT NULL,"
+           " roles TEXT NOT NULL,"
+           " seal_type TEXT NOT NULL DEFAULT '',"
+           " active INTEGER NOT NULL DEFAULT 1,"
+           " created_at BIGINT NOT NULL)",
+           "CREATE TABLE projects ("
+           " id TEXT PRIMARY KEY,"
+           " name TEXT NOT NULL,"
+           " products TEXT NOT NULL,"
+           " preregistered TEXT NOT NULL DEFAULT '',"
+           " created_at BIGINT NOT NULL)",
+           "CREATE TABLE orders ("
+           " id {ID},"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " identity_id BIGINT NOT NULL,"
+           " product_id TEXT NOT NULL REFERENCES products (id),"
+           " project_id TEXT NOT NULL DEFAULT '',"
+           " state TEXT NOT NULL,"
+           " csr TEXT NOT NULL DEFAULT '',"
+           " amount_fen BIGINT NOT NULL,"
+           " agreement_version TEXT NOT NULL DEFAULT '',"
+           " form_kind TEXT NOT NULL DEFAULT '',"
+           " form_blob TEXT NOT NULL DEFAULT '',"
+           " invoice TEXT NOT NULL DEFAULT '',"
+           " pay_method TEXT NOT NULL DEFAULT '',"
+           " remittance_ref TEXT,"
+           " payer TEXT NOT NULL DEFAULT '',"
+           " review_reason TEXT NOT NULL DEFAULT '',"
+           " reviewed_by TEXT NOT NULL DEFAULT '',"
+           " cert_serial TEXT NOT NULL DEFAULT '',"
+           " result TEXT NOT NULL DEFAULT '',"
+           " created_at BIGINT NOT NULL,"
+           " updated_at BIGINT NOT NULL)",
+           "CREATE INDEX orders_account ON orders (account_id, state)",
+           "CREATE UNIQUE INDEX orders_remittance ON orders (remittance_ref)",
+           "CREATE TABLE order_events ("
+           " id {ID},"
+           " order_id BIGINT NOT NULL REFERENCES orders (id),"
+           " from_state TEXT NOT NULL,"
+           " to_state TEXT NOT NULL,"
+           " actor TEXT NOT NULL,"
+           " at BIGINT NOT NULL)",
+           "CREATE TABLE payments ("
+           " id {ID},"
+           " order_id BIGINT NOT NULL REFERENCES orders (id),"
+           " provider TEXT NOT NULL,"
+           " provider_ref TEXT NOT NULL UNIQUE,"
+           " amount_fen BIGINT NOT NULL,"
+           " status TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " settled_at BIGINT NOT NULL DEFAULT 0)",
+           "CREATE TABLE invoices ("
+           " id {ID},"
+           " order_id BIGINT NOT NULL UNIQUE REFERENCES orders (id),"
+           " status TEXT NOT NULL,"
+           " number TEXT NOT NULL DEFAULT '',"
+           " pdf_blob TEXT NOT NULL DEFAULT '',"
+           " error TEXT NOT NULL DEFAULT '',"
+           " attempts INTEGER NOT NULL DEFAULT 0,"
+           " created_at BIGINT NOT NULL,"
+           " issued_at BIGINT NOT NULL DEFAULT 0)",
+       }},
   };
   return kMigrations;
 }

@@ -105,6 +105,30 @@ const std::map<std::string, Callers>& Matrix() {
       {"GET /crl/{file}", kPublic},
       {"POST /ocsp", kPublic},
       {"GET /ocsp/{request}", kPublic},
+      // Issue 7: the product decides further which identities may order it.
+      {"GET /api/v1/products", kPublic},
+      {"GET /api/v1/projects/{id}", kPublic},
+      {"POST /api/v1/orders", kChosenIdentity},
+      {"GET /api/v1/orders", kAnyPerson},
+      {"GET /api/v1/orders/{id}", kAnyPerson},
+      {"POST /api/v1/orders/{id}/agreement", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/form", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/confirm", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/invoice", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/authorise", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/payer", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/pay", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/cancel", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/installed", kChosenIdentity},
+      {"POST /api/v1/payments/notify/{provider}", kPublic},  // signed by the provider
+      {"GET /sandbox/pay/{ref}", kPublic},
+      {"POST /sandbox/pay/{ref}/confirm", kPublic},
+      {"POST /api/v1/operator/products", kOperatorOnly},
+      {"POST /api/v1/operator/projects", kOperatorOnly},
+      {"GET /api/v1/operator/orders", kOperatorOnly},
+      {"POST /api/v1/operator/orders/{id}/transfer", kOperatorOnly},
+      {"POST /api/v1/operator/orders/{id}/review", kOperatorOnly},
+      {"POST /api/v1/operator/statements", kOperatorOnly},
   };
   return m;
 }

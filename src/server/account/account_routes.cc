@@ -43,9 +43,9 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts, SmsCodes& c
     if (!ValidPurpose(*purpose)) {
       return Fail(Bilingual(ErrorCode::kInvalidArgument,
                             "must be login, reset_password, change_password, delete_account, "
-                            "verify_phone or reissue_certificate",
+                            "verify_phone, reissue_certificate or authorise_order",
                             "须为 login、reset_password、change_password、delete_account、"
-                            "verify_phone 或 reissue_certificate",
+                            "verify_phone、reissue_certificate 或 authorise_order",
                             "purpose"));
     }
     SEALKEY_RETURN_IF_ERROR(codes.Send(*phone, *purpose, req.client_ip));

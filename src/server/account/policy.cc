@@ -75,7 +75,8 @@ Status CheckPasswordPolicy(const SecureBuffer& pw, const char* field) {
 
 bool ValidPurpose(std::string_view p) {
   return p == "login" || p == "reset_password" || p == "change_password" ||
-         p == "delete_account" || p == "verify_phone" || p == "reissue_certificate";
+         p == "delete_account" || p == "verify_phone" || p == "reissue_certificate" ||
+         p == "authorise_order";
 }
 
 }  // namespace sealkey::server

@@ -31,6 +31,7 @@ const char* PurposeText(const std::string& purpose) {
   if (purpose == "delete_account") return "注销账户";
   if (purpose == "verify_phone") return "实名认证";
   if (purpose == "reissue_certificate") return "补办证书授权";
+  if (purpose == "authorise_order") return "业务办理授权";
   return "修改密码";
 }
 

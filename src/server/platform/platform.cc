@@ -14,6 +14,7 @@
 #include "server/kyc/kyc_routes.h"
 #include "store/secrets.h"
 #include "server/cert/cert_routes.h"
+#include "server/order/order_routes.h"
 #include "server/org/org_routes.h"
 #include "server/notify/webhook_gateway.h"
 
@@ -142,6 +143,14 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   cert_policy.renew_window = o.renew_window;
   p->certs_ = std::make_unique<CertService>(*p->db_, *p->cas_, *p->kyc_, *p->orgs_, *p->codes_,
                                             std::move(*kmc), clock, cert_policy);
+  p->catalog_ = std::make_unique<Catalog>(*p->db_, clock);
+  auto sandbox_key = store::LoadOrCreateSecret(o.data_dir, "sandbox-pay.key");
+  if (!sandbox_key) return Fail(sandbox_key.error());
+  p->sandbox_ = std::make_unique<SandboxProvider>(std::move(*sandbox_key));
+  p->sandbox_->SetBaseUrl(o.public_url);
+  p->orders_ = std::make_unique<OrderService>(*p->db_, *p->catalog_, *p->certs_, *p->codes_,
+                                              *p->blobs_, clock);
+  p->orders_->SetPaymentProvider(p->sandbox_.get());
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
@@ -159,6 +168,9 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   RegisterOrgRoutes(p->router_, *p->accounts_, *p->orgs_);
   RegisterOrgOperatorRoutes(p->router_, *p->operators_, *p->orgs_);
   RegisterCertRoutes(p->router_, *p->accounts_, *p->operators_, *p->cas_, *p->certs_);
+  RegisterOrderRoutes(p->router_, *p->accounts_, *p->catalog_, *p->orders_, p->sandbox_.get());
+  RegisterOrderOperatorRoutes(p->router_, *p->operators_, *p->catalog_, *p->orders_);
+  p->sandbox_->RegisterRoutes(p->router_);
   if (o.purge_in_background) p->purge_thread_ = std::thread([self] { self->PurgeLoop(); });
   return p;
 }

@@ -16,6 +16,9 @@
 #include "server/kyc/kyc_service.h"
 #include "server/cert/ca_registry.h"
 #include "server/cert/cert_service.h"
+#include "server/order/catalog.h"
+#include "server/order/order_service.h"
+#include "server/order/payment_provider.h"
 #include "server/org/org_service.h"
 #include "server/notify/mail_gateway.h"
 #include "server/notify/sms_gateway.h"
@@ -56,8 +59,15 @@ class Platform {
   OrgService& orgs() { return *orgs_; }
   CaRegistry& cas() { return *cas_; }
   CertService& certs() { return *certs_; }
-  // The base URL certificates point to for CRLs and OCSP (http://host:port).
-  void SetPublicUrl(const std::string& url) { cas_->SetPublicUrl(url); }
+  Catalog& catalog() { return *catalog_; }
+  OrderService& orders() { return *orders_; }
+  SandboxProvider& sandbox() { return *sandbox_; }
+  // The base URL certificates point to for CRLs and OCSP, and payment pages
+  // and notifications use (http://host:port).
+  void SetPublicUrl(const std::string& url) {
+    cas_->SetPublicUrl(url);
+    sandbox_->SetBaseUrl(url);
+  }
   SmsGateway& sms() { return *sms_; }
   MailGateway& mail() { return *mail_; }
 
@@ -81,6 +91,9 @@ class Platform {
   std::unique_ptr<OrgService> orgs_;
   std::unique_ptr<CaRegistry> cas_;
   std::unique_ptr<CertService> certs_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<SandboxProvider> sandbox_;
+  std::unique_ptr<OrderService> orders_;
   Router router_;
 };
 

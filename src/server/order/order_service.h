@@ -1,0 +1,126 @@
+// Orders (B10, B13): one state machine per application, per the manual:
+//
+//   created ─agree→ agreed ─form→ form_submitted ─confirm→ confirmed
+//     ─invoice→ invoice_set ─authorise (SMS code)→ authorised  [pending payment]
+//     ─(bank transfer: payer details)→ payment_submitted ─operator/statement→ paid
+//     ─(online: signed provider notification)──────────────────────────────→ paid
+//   paid [under review] ─operator approve→ issued [completed] ─client→ installed
+//                       ─operator reject→ rejected
+//   cancel: from any state before payment_submitted → cancelled
+//
+// Every transition is one conditional UPDATE (WHERE state = <from>) checked
+// by its row count, recorded in order_events: no skipping, no double
+// payment, no issuance without review, and two racing requests cannot both
+// move an order. Certificate orders carry the CSR made in the applicant's
+// medium when the order is created; issuance goes through CertService as
+// the identity that placed the order. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "server/account/account_service.h"
+#include "server/account/sms_codes.h"
+#include "server/cert/cert_service.h"
+#include "server/order/catalog.h"
+#include "store/blob_store.h"
+#include "store/database.h"
+
+namespace sealkey::server {
+
+inline constexpr char kOrderAgreementVersion[] = "2026.1";
+
+struct InvoiceRequest {
+  std::string kind;  // "none", "personal" or "company"
+  std::string name, tax_id, address, bank;
+};
+
+struct Order {
+  int64_t id = 0, account_id = 0, identity_id = 0, amount_fen = 0;
+  std::string product_id, project_id, state, pay_method, remittance_ref, review_reason,
+      reviewed_by, cert_serial, form_kind;
+  InvoiceRequest invoice;
+  std::string result;  // JSON: the issued bundle (certificate, chain, envelope)
+  int64_t created_at = 0, updated_at = 0;
+};
+
+// Where the money goes for a bank transfer (configured per deployment).
+struct BankAccount {
+  std::string name = "sealkey 开发测试有限公司";
+  std::string bank = "中国工商银行福州鼓楼支行";
+  std::string number = "1402 0000 0000 0000 000";
+};
+
+struct PaymentInstructions {
+  std::string method;          // bank_transfer or online
+  std::string remittance_ref;  // bank transfer: quote it with the transfer
+  BankAccount account;
+  std::string redirect_url;    // online: the provider's payment page
+};
+
+class PaymentProvider;
+
+class OrderService {
+ public:
+  OrderService(store::Database& db, Catalog& catalog, CertService& certs, SmsCodes& codes,
+               store::BlobStore& blobs, const Clock& clock)
+      : db_(db), catalog_(catalog), certs_(certs), codes_(codes), blobs_(blobs), clock_(clock) {}
+
+  void SetPaymentProvider(PaymentProvider* provider) { provider_ = provider; }
+  void SetBankAccount(BankAccount account) { bank_ = std::move(account); }
+
+  // Applicant steps (order_service.cc).
+  Result<Order> Create(const Account& caller, const std::string& product_id,
+                       const std::string& project_id, const std::string& csr);
+  Result<Order> Agree(const Account& caller, int64_t id, const std::string& version, bool agreed);
+  Result<Order> SubmitForm(const Account& caller, int64_t id, const std::string& kind,
+                           ByteView file);
+  Result<Order> Confirm(const Account& caller, int64_t id);
+  Result<Order> SetInvoice(const Account& caller, int64_t id, const InvoiceRequest& invoice);
+  Result<Order> Authorise(const Account& caller, int64_t id, const std::string& code);
+  Result<Order> Cancel(const Account& caller, int64_t id);
+  Result<Order> MarkInstalled(const Account& caller, int64_t id);
+  // tab: all, pending_payment, under_review, completed.
+  Result<std::vector<Order>> List(const Account& caller, const std::string& tab);
+  Result<Order> Get(const Account& caller, int64_t id);
+
+  // Payment (order_payment.cc).
+  Result<PaymentInstructions> Pay(const Account& caller, int64_t id, const std::string& method);
+  Result<Order> SubmitPayer(const Account& caller, int64_t id, const std::string& payer_name,
+                            const std::string& payer_account, int64_t amount_fen);
+  // Operator: a bank transfer seen on the statement.
+  Result<Order> ConfirmTransfer(const std::string& op, int64_t id, int64_t amount_fen);
+  // Operator: a bank statement (CSV: date,amount_yuan,payer,reference); the
+  // transfers whose reference and amount match an order awaiting payment.
+  Result<int> ImportStatement(const std::string& op, const std::string& csv);
+  // The provider's notification, already verified by the provider.
+  Status SettleOnline(const std::string& provider_ref, int64_t amount_fen);
+
+  // Operator review (order_service.cc): approve issues at once.
+  Result<std::vector<Order>> Queue(const std::string& state, int limit);
+  Result<Order> Review(const std::string& op, int64_t id, bool approve, const std::string& reason);
+
+ private:
+  Result<Order> Load(int64_t id);
+  Result<Order> Mine(const Account& caller, int64_t id);
+  // Moves `id` from `from` to `to` (with optional extra SET clause values).
+  Status Move(int64_t id, const std::string& from, const std::string& to,
+              const std::string& actor);
+  Error WrongState(const Order& o, const char* step) const;
+  Status Issue(const Order& o);
+
+  store::Database& db_;
+  Catalog& catalog_;
+  CertService& certs_;
+  SmsCodes& codes_;
+  store::BlobStore& blobs_;
+  const Clock& clock_;
+  PaymentProvider* provider_ = nullptr;
+  BankAccount bank_;
+};
+
+}  // namespace sealkey::server

@@ -1,0 +1,202 @@
+// Issue 7, certificate orders end to end through the real CLI against a real
+// sealkeyd (development CAs, operator review), on SQLite and PostgreSQL: an
+// operator adds a product and a QR-coded project; a natural person orders
+// from it step by step (key made in the medium at creation, agreement, form,
+// confirmation, company invoice with a checked tax id, SMS authorisation),
+// pays by bank transfer (remittance reference, payer details, statement
+// import) or online through the sandbox provider (redirect page, signed
+// asynchronous notification; a forged one is refused, a repeated one changes
+// nothing), the operator approves, the certificate is issued and installed.
+// Out-of-order steps and cancelling after payment are refused unchanged.
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "base/encoding.h"
+#include "server/cli_fixture.h"
+
+namespace sealkey {
+namespace {
+
+using nlohmann::json;
+
+class OrderCliTest : public PlatformCliTest {
+ protected:
+  testing::SealkeydOptions ServerOptions() override {
+    testing::SealkeydOptions o;
+    o.before = {{"ca", "init", "--alg", "sm2,p256"}};
+    o.serve_args = {"--review-mode", "auto"};  // real-name decisions; orders still need an operator
+    return o;
+  }
+  void SetUp() override {
+    PlatformCliTest::SetUp();
+    CreateOperator(op_, "clerk");
+    auto product = SkIn(op_, {"operator", "product", "add", "--id", "personal-sm2", "--name",
+                              "个人数字证书（SM2 双证书）", "--alg", "sm2", "--dual", "--price",
+                              "199.00", "--roles", "natural_person"});
+    ASSERT_EQ(product.exit_code, 0) << product.err;
+    auto project = SkIn(op_, {"--json", "operator", "project", "add", "--name", "某市公共资源交易平台",
+                              "--products", "personal-sm2"});
+    ASSERT_EQ(project.exit_code, 0) << project.err;
+    project_ = json::parse(project.out)["id"];
+    link_ = json::parse(project.out)["link"];
+    Login("13800138111");
+    ASSERT_EQ(Sk({"sms", "send", "--phone", "13800138111", "--purpose", "verify_phone"}).exit_code, 0);
+    testing::WriteFile(home_.File("id.jpg"), Bytes{0xff, 0xd8, 0xff, 0xe0, 1});
+    ASSERT_EQ(Sk({"kyc", "submit", "--agree", "--name", "张三", "--id-number", "11010519491231002X",
+                  "--phone", "13800138111", "--code",
+                  server_->LatestSmsCode("+8613800138111", "verify_phone"), "--front",
+                  home_.File("id.jpg"), "--back", home_.File("id.jpg")}).exit_code, 0);
+    ASSERT_EQ(P({"device", "create", "--label", "d1"}).exit_code, 0);
+  }
+  // The person's CLI with the medium's PINs.
+  testing::CommandResult P(std::vector<std::string> args) {
+    std::vector<std::string> argv = {"env", "SEALKEY_HOME=" + home_.path(), "SEALKEY_PIN=123456",
+                                     "SEALKEY_SO_PIN=12345678", testing::BinPath("sealkey"),
+                                     "--server", server_->url()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::RunCommand(argv);
+  }
+  json PJ(std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    auto r = P(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? json::parse(r.out) : json();
+  }
+  std::string State(const std::string& id) { return PJ({"order", "show", id})["state"]; }
+  // Creates an order from the project and walks it to "authorised".
+  std::string ReadyToPay() {
+    auto created = PJ({"order", "create", "--product", "personal-sm2", "--project", project_, "-d", "d1"});
+    std::string id = std::to_string(created["id"].get<int64_t>());
+    EXPECT_EQ(created["state"], "created");
+    EXPECT_EQ(created["amount_fen"], 19900);
+    // No skipping: confirming before the agreement and the form is refused.
+    auto early = P({"order", "confirm", id});
+    EXPECT_NE(early.err.find("state: "), std::string::npos) << early.err;
+    EXPECT_EQ(State(id), "created");
+    EXPECT_EQ(PJ({"order", "agree", id})["state"], "agreed");
+    testing::WriteFile(home_.File("sig.png"), Bytes{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 1});
+    EXPECT_EQ(PJ({"order", "form", id, "--signature", home_.File("sig.png")})["state"], "form_submitted");
+    EXPECT_EQ(PJ({"order", "confirm", id})["state"], "confirmed");
+    auto bad_tax = P({"order", "invoice", id, "--kind", "company", "--name", "示例科技有限公司",
+                      "--tax-id", "91350100M000100Y44"});
+    EXPECT_NE(bad_tax.err.find("tax_id: "), std::string::npos) << bad_tax.err;
+    EXPECT_EQ(PJ({"order", "invoice", id, "--kind", "company", "--name", "示例科技有限公司",
+                  "--tax-id", "91350100M000100Y43", "--address", "福州市鼓楼区五四路100号"})["state"],
+              "invoice_set");
+    EXPECT_NE(P({"order", "authorise", id, "--code", "000000"}).err.find("code: "), std::string::npos);
+    EXPECT_EQ(P({"sms", "send", "--phone", "13800138111", "--purpose", "authorise_order"}).exit_code, 0);
+    EXPECT_EQ(PJ({"order", "authorise", id, "--code",
+                  server_->LatestSmsCode("+8613800138111", "authorise_order")})["state"],
+              "authorised");
+    return id;
+  }
+  void ApproveAndInstall(const std::string& id) {
+    auto approved = SkIn(op_, {"--json", "operator", "order", "approve", id});
+    ASSERT_EQ(approved.exit_code, 0) << approved.err;
+    EXPECT_EQ(json::parse(approved.out)["state"], "issued");
+    auto installed = P({"order", "install", id, "-d", "d1"});
+    ASSERT_EQ(installed.exit_code, 0) << installed.err;
+    EXPECT_EQ(State(id), "installed");
+    json certs = PJ({"cert", "list", "-d", "d1"})["certificates"];
+    int with_key = 0;
+    for (const auto& c : certs) with_key += c["has_private_key"].get<bool>();
+    EXPECT_EQ(with_key, 2);  // the signing and the enveloped encryption certificate
+  }
+
+  testing::TempDir op_;
+  std::string project_, link_;
+};
+
+TEST_P(OrderCliTest, BankTransferReviewIssueInstall) {
+  EXPECT_NE(link_.find("sealkey://project/" + project_), std::string::npos);
+  std::string id = ReadyToPay();
+  EXPECT_EQ(PJ({"order", "list", "--tab", "pending_payment"})["orders"].size(), 1u);
+  auto pay = PJ({"order", "pay", id, "--method", "bank_transfer"});
+  std::string ref = pay["remittance_ref"];
+  EXPECT_EQ(ref.rfind("SK", 0), 0u);
+  // The operator cannot review an unpaid order; a wrong amount is refused.
+  EXPECT_NE(SkIn(op_, {"operator", "order", "approve", id}).err.find("state: "), std::string::npos);
+  EXPECT_NE(P({"order", "payer", id, "--name", "示例科技有限公司", "--account", "6222020000000000",
+               "--amount", "19.90"}).err.find("amount: "), std::string::npos);
+  EXPECT_EQ(PJ({"order", "payer", id, "--name", "示例科技有限公司", "--account", "6222020000000000",
+                "--amount", "199.00"})["state"], "payment_submitted");
+  // Cancelling now (the money may be on its way) is refused.
+  EXPECT_NE(P({"order", "cancel", id}).err.find("state: "), std::string::npos);
+  testing::WriteFile(op_.File("statement.csv"),
+                     AsBytes("date,amount,payer,reference\n2026-11-24,199.00,示例科技有限公司," + ref +
+                             "\n2026-11-24,50.00,someone,SK000000000000\n"));
+  auto imported = SkIn(op_, {"--json", "operator", "statement", "import", op_.File("statement.csv")});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(json::parse(imported.out)["matched"], 1);
+  EXPECT_EQ(State(id), "paid");
+  EXPECT_EQ(PJ({"order", "list", "--tab", "under_review"})["orders"].size(), 1u);
+  ApproveAndInstall(id);
+  EXPECT_EQ(PJ({"order", "list", "--tab", "completed"})["orders"].size(), 1u);
+}
+
+TEST_P(OrderCliTest, OnlinePaymentWithSignedNotifications) {
+  std::string id = ReadyToPay();
+  auto pay = PJ({"order", "pay", id, "--method", "online"});
+  std::string url = pay["redirect_url"];
+  ASSERT_EQ(url.rfind(server_->url() + "/sandbox/pay/", 0), 0u) << url;
+  std::string ref = url.substr(url.rfind('/') + 1);
+  // A forged notification is refused and changes nothing.
+  std::string forged = R"({"ref":")" + ref + R"(","amount_fen":19900,"status":"paid"})";
+  auto fake = testing::RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                                   "-H", "X-Sandbox-Signature: 00", "--data", forged,
+                                   server_->url() + "/api/v1/payments/notify/sandbox"});
+  EXPECT_EQ(fake.out, "400");
+  EXPECT_EQ(State(id), "authorised");
+  // Notifications signed with the provider's key (read from the sandbox's
+  // secret): a different amount is refused; after payment a repeat is
+  // acknowledged and changes nothing.
+  std::string key = HexEncode(testing::ReadFileOrDie(server_->data_dir() + "/secrets/sandbox-pay.key"));
+  auto notify = [&](const std::string& body) {
+    testing::WriteFile(home_.File("n.json"), AsBytes(body));
+    auto mac = testing::RunCommand({"openssl", "dgst", "-sha256", "-mac", "HMAC", "-macopt",
+                                    "hexkey:" + key, "-r", home_.File("n.json")});
+    std::string sig = mac.out.substr(0, 64);
+    return testing::RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                                "-H", "X-Sandbox-Signature: " + sig, "--data-binary",
+                                "@" + home_.File("n.json"),
+                                server_->url() + "/api/v1/payments/notify/sandbox"}).out;
+  };
+  EXPECT_EQ(notify(R"({"ref":")" + ref + R"(","amount_fen":100,"status":"paid"})"), "400");
+  EXPECT_EQ(State(id), "authorised");
+  // The payer opens the page and pays; the provider notifies asynchronously.
+  auto page = testing::RunCommand({"curl", "-sf", url});
+  EXPECT_NE(page.out.find("199.00"), std::string::npos) << page.out;
+  ASSERT_EQ(testing::RunCommand({"curl", "-sf", "-X", "POST", url + "/confirm"}).exit_code, 0);
+  for (int i = 0; i < 50 && State(id) != "paid"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(State(id), "paid");
+  EXPECT_EQ(notify(forged), "200");  // the genuine body, now properly signed: a repeat
+  EXPECT_EQ(State(id), "paid");
+  ApproveAndInstall(id);
+  // Cancelling a completed order is refused; the state stays.
+  EXPECT_NE(P({"order", "cancel", id}).err.find("state: "), std::string::npos);
+  EXPECT_EQ(State(id), "installed");
+}
+
+TEST_P(OrderCliTest, CancelBeforePaymentAndRoleChecks) {
+  auto created = PJ({"order", "create", "--product", "personal-sm2", "-d", "d1"});
+  std::string id = std::to_string(created["id"].get<int64_t>());
+  EXPECT_EQ(PJ({"order", "cancel", id})["state"], "cancelled");
+  EXPECT_NE(P({"order", "agree", id}).err.find("state: "), std::string::npos);
+  // A product not on sale, and one the identity may not buy.
+  EXPECT_NE(P({"order", "create", "--product", "nope", "-d", "d1"}).err.find("--product"),
+            std::string::npos);
+  ASSERT_EQ(SkIn(op_, {"operator", "product", "add", "--id", "org-p256", "--name", "机构证书",
+                       "--profile", "organisation", "--alg", "p256", "--price", "500",
+                       "--roles", "administrator"}).exit_code, 0);
+  auto denied = P({"order", "create", "--product", "org-p256", "-d", "d1"});
+  EXPECT_NE(denied.err.find("identity: "), std::string::npos) << denied.err;
+  EXPECT_EQ(PJ({"cert", "list", "-d", "d1"})["certificates"].size(), 0u);  // no key left behind
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OrderCliTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "PostgreSQL" : "SQLite"; });
+
+}  // namespace
+}  // namespace sealkey
