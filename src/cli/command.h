@@ -41,5 +41,7 @@ void RegisterKycCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOrgCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOrderCommands(CLI::App& app, CommandContext& ctx);
+void RegisterInvoiceCommands(CLI::App& app, CommandContext& ctx);
+void RegisterScanCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterOrgCommands(app, ctx);
   sealkey::cli::RegisterOperatorCommands(app, ctx);
   sealkey::cli::RegisterOrderCommands(app, ctx);
+  sealkey::cli::RegisterInvoiceCommands(app, ctx);
+  sealkey::cli::RegisterScanCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -129,6 +129,31 @@ void AddOperatorOrderCommands(CLI::App* op, CommandContext& ctx) {
       return Print(g, *r);
     });
   }
+  CLI::App* seller = op->add_subcommand("seller", "The seller printed on invoices");
+  seller->require_subcommand(1);
+  CLI::App* set = seller->add_subcommand("set", "Set the seller's details");
+  set->add_option("--name", o->name, "Seller name")->required();
+  set->add_option("--tax-id", o->id, "Unified social credit code")->required();
+  set->add_option("--address", o->reason, "Address and phone");
+  set->add_option("--bank", o->file, "Bank and account");
+  On(set, ctx, o, [](const GlobalOptions& g, const CatalogOptions& o) -> Status {
+    json body = {{"name", o.name}, {"tax_id", o.id}, {"address_phone", o.reason}, {"bank_account", o.file}};
+    auto r = ApiCall(g, Principal::kOperator, "POST", "/operator/invoice-seller", &body);
+    if (!r) return Fail(r.error());
+    if (!g.json) std::cout << Tr("Seller details saved", "开票方信息已保存") << "\n";
+    return Ok();
+  });
+  CLI::App* account = op->add_subcommand("receiving-account", "The account bank transfers go to");
+  account->add_option("--name", o->name, "Account name")->required();
+  account->add_option("--bank", o->file, "Bank and branch")->required();
+  account->add_option("--number", o->reason, "Account number")->required();
+  On(account, ctx, o, [](const GlobalOptions& g, const CatalogOptions& o) -> Status {
+    json body = {{"name", o.name}, {"bank", o.file}, {"number", o.reason}};
+    auto r = ApiCall(g, Principal::kOperator, "POST", "/operator/receiving-account", &body);
+    if (!r) return Fail(r.error());
+    if (!g.json) std::cout << Tr("Receiving account saved", "收款账户已保存") << "\n";
+    return Ok();
+  });
   CLI::App* statement = op->add_subcommand("statement", "Bank statements");
   statement->require_subcommand(1);
   CLI::App* import = statement->add_subcommand("import", "Match a CSV statement (date,amount,payer,reference)");

@@ -204,6 +204,12 @@ Result<json> Sign(const ExecContext& ctx, const json& req, token::Device* dev,
   if (!signer) return Fail(signer.error());
   crypto::CmsSignParams params;
   params.signing_time = now;
+  // "cades": for PAdES ETSI.CAdES.detached (ETSI EN 319 142-1):
+  // ESS signing-certificate-v2, and no signingTime (the time is the PDF's /M).
+  if (req.value("cades", false)) {
+    params.signing_time = 0;
+    params.signing_certificate_v2 = true;
+  }
   // The intermediate CAs stored on the medium go into the signature, so a
   // verifier needs only the root (the chain is followed by issuer name and
   // checked by signature).

@@ -10,7 +10,8 @@
 //     certificates [0] IMPLICIT SET OF Certificate,     -- signer + extra_certs
 //     signerInfos SET { SignerInfo {
 //       version 1, sid IssuerAndSerialNumber, digestAlgorithm,
-//       signedAttrs [0] IMPLICIT { contentType, signingTime?, messageDigest },
+//       signedAttrs [0] IMPLICIT { contentType, signingTime?, messageDigest,
+//                                  signingCertificateV2? },
 //       signatureAlgorithm, signature OCTET STRING } } } }
 //
 // Algorithms by key type:
@@ -43,6 +44,11 @@ struct CmsSignParams {
   // hash: the digest for ECDSA and RSA (SHA-256, -384 or -512; SM2 always
   // uses SM3). sm2_id: the SM2 distinguishing ID. rsa_pss must be false.
   SignOptions options;
+  // Adds the ESS signing-certificate-v2 signed attribute (RFC 5035 section 3;
+  // CAdES, ETSI EN 319 122-1 section 5.2.2, and so PAdES ETSI.CAdES.detached):
+  // one ESSCertIDv2 with the signer certificate's hash under the CMS digest
+  // (hashAlgorithm omitted for SHA-256, its DEFAULT) and its issuerSerial.
+  bool signing_certificate_v2 = false;
 };
 
 // Returns the DER ContentInfo of a detached SignedData over `content`,

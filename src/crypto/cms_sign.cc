@@ -12,6 +12,11 @@ namespace sealkey::crypto {
 namespace {
 
 constexpr uint8_t kVersion1[] = {0x01};
+// id-aa-signingCertificateV2, 1.2.840.113549.1.9.16.2.47 (RFC 5035 section 3).
+constexpr uint8_t kOidSigningCertificateV2[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+                                                0x01, 0x09, 0x10, 0x02, 0x2f};
+// GeneralName directoryName: [4] EXPLICIT Name (RFC 5280 section 4.2.1.6).
+constexpr uint8_t kDirectoryName = 0xa4;
 
 // X.690 section 11.6: the elements of a DER SET OF appear in ascending order
 // of their encodings, compared as octet strings with the shorter one padded
@@ -96,6 +101,27 @@ Bytes SignatureAlgorithmId(KeyType type, HashAlg hash) {
   return {};  // unreachable: every (type, hash) CmsHash admits is tabulated
 }
 
+// RFC 5035 section 3 (ASN.1 in its section 6):
+//   SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }
+//   ESSCertIDv2 ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier DEFAULT
+//     {algorithm id-sha256}, certHash OCTET STRING, issuerSerial IssuerSerial }
+//   IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }
+// DER omits a DEFAULT value, so SHA-256 leaves hashAlgorithm out.
+Bytes SigningCertificateV2(HashAlg hash, ByteView cert_der, const cms::IssuerAndSerial& ids) {
+  std::vector<Bytes> fields;
+  if (hash != HashAlg::kSha256) {
+    for (const auto& d : cms::kDigestAlgorithms) {
+      if (d.hash == hash) fields.push_back(cms::AlgorithmId(d.oid, false));
+    }
+  }
+  fields.push_back(der::OctetString(Hash(hash, cert_der)));
+  const Bytes general_names = der::Sequence({der::Tlv(kDirectoryName, ids.issuer)});
+  fields.push_back(der::Sequence({general_names, ids.serial}));
+  Bytes cert_id;
+  for (const Bytes& f : fields) cert_id.insert(cert_id.end(), f.begin(), f.end());
+  return der::Sequence({der::Sequence({der::Tlv(der::kSequence, cert_id)})});
+}
+
 }  // namespace
 
 Result<Bytes> CmsSignDetached(Signer& signer, const Certificate& signer_cert, ByteView content,
@@ -126,6 +152,10 @@ Result<Bytes> CmsSignDetached(Signer& signer, const Certificate& signer_cert, By
     auto time = EncodeSigningTime(params.signing_time);
     if (!time) return Fail(time.error());
     attrs.push_back(Attribute(cms::kOidSigningTime, *time));
+  }
+  if (params.signing_certificate_v2) {
+    attrs.push_back(Attribute(kOidSigningCertificateV2,
+                              SigningCertificateV2(*hash, cert_der, *issuer_serial)));
   }
   Bytes signed_attrs = DerSetOf(der::kSet, std::move(attrs));
 

@@ -293,6 +293,12 @@ const std::vector<Migration>& Migrations() {
            " created_at BIGINT NOT NULL,"
            " issued_at BIGINT NOT NULL DEFAULT 0)",
        }},
+      {9,
+       "platform settings (the invoice seller's details)",
+       {
+           "CREATE TABLE platform_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL,"
+           " updated_at BIGINT NOT NULL)",
+       }},
   };
   return kMigrations;
 }

@@ -4,8 +4,21 @@
 // chain and `openssl cms -verify` (P-256, RSA) -> revocation -> `openssl
 // ocsp` and the CRL report it revoked. SM2 dual certificates land in the
 // same container; renewal keeps the key, reissue changes it and revokes the
-// old one; the audit log's hash chain detects an edited entry.
+// old one; the audit log's hash chain detects an edited entry. `sealkey sign`
+// asks the OCSP responder first: refused once revoked; answers that do not
+// verify (a flipped bit, a replay) or a closed port only warn, unless
+// --require-status.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -85,6 +98,20 @@ class CertCliTest : public PlatformCliTest {
                                   server_->url() + "/ocsp", "-CAfile", root, "-verify_other",
                                   issuing});
     return r.out + r.err;
+  }
+  // `sealkey sign` of doc.txt (a stale doc.txt.p7s removed first).
+  testing::CommandResult SignDoc(const std::string& ref, std::string option = "") {
+    std::filesystem::remove(home_.File("doc.txt.p7s"));
+    std::vector<std::string> args = {"sign", "-d", "d1", "-c", ref, "-i", home_.File("doc.txt")};
+    if (!option.empty()) args.push_back(option);
+    return Sk(args);
+  }
+  // Its exit code, a piece of its stderr, and whether doc.txt.p7s was written.
+  void ExpectSign(const testing::CommandResult& r, int exit_code, const std::string& err,
+                  bool written) {
+    EXPECT_EQ(r.exit_code, exit_code) << r.err;
+    EXPECT_NE(r.err.find(err), std::string::npos) << r.err;
+    EXPECT_EQ(std::filesystem::exists(home_.File("doc.txt.p7s")), written);
   }
   void SqlUpdate(const std::string& sql) {
     if (GetParam()) {
@@ -219,9 +246,153 @@ TEST_P(CertRenewalCliTest, RenewKeepsTheKeyReissueChangesIt) {
   }
 }
 
+// Signing asks OCSP first (P-256 and SM2 responses): good, then revoked.
+TEST_P(CertCliTest, SigningIsRefusedOnceRevoked) {
+  testing::WriteFile(home_.File("doc.txt"), AsBytes("合同正文\n"));
+  for (const char* alg : {"p256", "sm2"}) {
+    SCOPED_TRACE(alg);
+    auto issued = J({"cert", "request", "-d", "d1", "--alg", alg});
+    auto ok = Sk({"--json", "sign", "-d", "d1", "-c", issued["ref"], "-i", home_.File("doc.txt")});
+    ASSERT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(json::parse(ok.out)["revocation"], "good") << ok.out;
+    EXPECT_EQ(ok.err, "");
+    ASSERT_EQ(Sk({"cert", "revoke", "--serial", issued["serial"], "--reason", "keyCompromise"})
+                  .exit_code, 0);
+    auto refused = SignDoc(issued["ref"]);
+    ExpectSign(refused, 1, "--cert: the certificate was revoked on ", false);
+    EXPECT_NE(refused.err.find("(keyCompromise); signing refused"), std::string::npos);
+  }
+}
+
+// Stands between the CLI and sealkeyd's /ocsp (the certificates' OCSP URL
+// names it): forwards each request with curl and passes the answer on, flips
+// a bit in its producedAt (signed data), or replays the first answer it
+// passed. Close() leaves a closed port behind.
+class OcspMitm {
+ public:
+  enum Mode { kPass, kFlip, kReplay };
+  OcspMitm() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 8) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len)) {
+      throw std::runtime_error("OcspMitm: cannot listen");
+    }
+    url_ = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~OcspMitm() { Close(); }
+  const std::string& url() const { return url_; }
+  void Close() {
+    if (!thread_.joinable()) return;
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string upstream;  // sealkeyd's URL, set before the first request
+  std::atomic<Mode> mode{kPass};
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) continue;
+      Serve(c);
+      ::close(c);
+    }
+  }
+  void Serve(int c) {
+    std::string in;
+    size_t head = std::string::npos, length = 0;
+    while (head == std::string::npos || in.size() < head + 4 + length) {
+      char buf[4096];
+      ssize_t n = ::read(c, buf, sizeof buf);
+      if (n <= 0) return;
+      in.append(buf, static_cast<size_t>(n));
+      if (head == std::string::npos && (head = in.find("\r\n\r\n")) != std::string::npos) {
+        size_t at = in.find("Content-Length: ");  // as curl writes it
+        length = at < head ? std::stoul(in.substr(at + 16)) : 0;
+      }
+    }
+    std::string answer = first_;
+    if (mode != kReplay || first_.empty()) {
+      answer = testing::RunCommand({"curl", "-s", "--noproxy", "*", "--data-binary", "@-", "-H",
+                                    "Content-Type: application/ocsp-request", upstream + "/ocsp"},
+                                   in.substr(head + 4, length)).out;
+      if (first_.empty()) first_ = answer;
+    }
+    // producedAt, the first GeneralizedTime: its last digit of the seconds.
+    for (size_t i = answer.find("\x18\x0f"); mode == kFlip && i != std::string::npos;
+         i = answer.find("\x18\x0f", i + 1)) {
+      if (i + 16 < answer.size() && answer[i + 16] == 'Z') {
+        answer[i + 15] ^= 1;
+        break;
+      }
+    }
+    std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/ocsp-response\r\n"
+                        "Content-Length: " + std::to_string(answer.size()) +
+                        "\r\nConnection: close\r\n\r\n" + answer;
+    (void)!::write(c, reply.data(), reply.size());
+  }
+
+  int fd_ = -1;
+  std::string url_, first_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+class CertOcspMitmCliTest : public CertCliTest {
+ protected:
+  testing::SealkeydOptions ServerOptions() override {
+    testing::SealkeydOptions o = CertCliTest::ServerOptions();
+    o.serve_args.insert(o.serve_args.end(), {"--public-url", mitm_.url()});
+    return o;
+  }
+  void SetUp() override { CertCliTest::SetUp(); mitm_.upstream = server_->url(); }
+  OcspMitm mitm_;
+};
+
+// Only a verified answer counts: a tampered or replayed one, or no responder
+// at all, warns and signs, or refuses with --require-status.
+TEST_P(CertOcspMitmCliTest, UnverifiedAnswersWarnOrRefuseWithRequireStatus) {
+  testing::WriteFile(home_.File("doc.txt"), AsBytes("SM2 合同\n"));
+  auto sm2 = J({"cert", "request", "-d", "d1"});
+  auto p256 = J({"cert", "request", "-d", "d1", "--alg", "p256"});
+  auto good = SignDoc(sm2["ref"]);  // recorded for the replay below
+  ExpectSign(good, 0, "", true);
+  EXPECT_EQ(good.err, "");
+  const std::string warning = "warning: its revocation status could not be confirmed: ";
+  const std::string strict = "; signing refused (--require-status)";
+  const std::string bad_sig = "the response's signature does not verify with the issuing CA's key";
+  mitm_.mode = OcspMitm::kFlip;
+  ExpectSign(SignDoc(sm2["ref"]), 0, warning + bad_sig, true);
+  ExpectSign(SignDoc(sm2["ref"], "--require-status"), 1, bad_sig + strict, false);
+  ASSERT_EQ(Sk({"cert", "revoke", "--serial", sm2["serial"], "--reason", "keyCompromise"})
+                .exit_code, 0);
+  auto tampered = SignDoc(sm2["ref"]);  // a "revoked" with a flipped bit is not believed either
+  ExpectSign(tampered, 0, warning + bad_sig, true);
+  EXPECT_EQ(tampered.err.find("revoked on"), std::string::npos);
+  mitm_.mode = OcspMitm::kReplay;  // the old "good" answer, for another nonce
+  ExpectSign(SignDoc(sm2["ref"]), 0, warning + "the response's nonce is not the request's", true);
+  ExpectSign(SignDoc(sm2["ref"], "--require-status"), 1, "nonce", false);
+  mitm_.mode = OcspMitm::kPass;
+  ExpectSign(SignDoc(sm2["ref"]), 1, "the certificate was revoked on ", false);
+
+  mitm_.Close();  // the P-256 certificate's responder is now a closed port
+  ExpectSign(SignDoc(p256["ref"]), 0, warning + "cannot reach " + mitm_.url() + "/ocsp", true);
+  ExpectSign(SignDoc(p256["ref"], "--require-status"), 1, strict, false);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CertCliTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "PostgreSQL" : "SQLite"; });
 INSTANTIATE_TEST_SUITE_P(Backends, CertRenewalCliTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "PostgreSQL" : "SQLite"; });
+INSTANTIATE_TEST_SUITE_P(Backends, CertOcspMitmCliTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "PostgreSQL" : "SQLite"; });
 
 }  // namespace

@@ -26,7 +26,9 @@ class OrderCliTest : public PlatformCliTest {
   testing::SealkeydOptions ServerOptions() override {
     testing::SealkeydOptions o;
     o.before = {{"ca", "init", "--alg", "sm2,p256"}};
-    o.serve_args = {"--review-mode", "auto"};  // real-name decisions; orders still need an operator
+    // Real-name decisions automatic (orders still need an operator); the
+    // sandbox payment provider.
+    o.serve_args = {"--review-mode", "auto", "--payment-provider", "sandbox"};
     return o;
   }
   void SetUp() override {
@@ -36,6 +38,8 @@ class OrderCliTest : public PlatformCliTest {
                               "个人数字证书（SM2 双证书）", "--alg", "sm2", "--dual", "--price",
                               "199.00", "--roles", "natural_person"});
     ASSERT_EQ(product.exit_code, 0) << product.err;
+    ASSERT_EQ(SkIn(op_, {"operator", "receiving-account", "--name", "sealkey 测试有限公司", "--bank",
+                         "中国工商银行福州鼓楼支行", "--number", "1402021209000000001"}).exit_code, 0);
     auto project = SkIn(op_, {"--json", "operator", "project", "add", "--name", "某市公共资源交易平台",
                               "--products", "personal-sm2"});
     ASSERT_EQ(project.exit_code, 0) << project.err;
@@ -115,11 +119,12 @@ TEST_P(OrderCliTest, BankTransferReviewIssueInstall) {
   EXPECT_EQ(PJ({"order", "list", "--tab", "pending_payment"})["orders"].size(), 1u);
   auto pay = PJ({"order", "pay", id, "--method", "bank_transfer"});
   std::string ref = pay["remittance_ref"];
+  EXPECT_EQ(pay["account"]["number"], "1402021209000000001");
   EXPECT_EQ(ref.rfind("SK", 0), 0u);
   // The operator cannot review an unpaid order; a wrong amount is refused.
   EXPECT_NE(SkIn(op_, {"operator", "order", "approve", id}).err.find("state: "), std::string::npos);
   EXPECT_NE(P({"order", "payer", id, "--name", "示例科技有限公司", "--account", "6222020000000000",
-               "--amount", "19.90"}).err.find("amount: "), std::string::npos);
+               "--amount", "19.90"}).err.find("amount_fen: "), std::string::npos);
   EXPECT_EQ(PJ({"order", "payer", id, "--name", "示例科技有限公司", "--account", "6222020000000000",
                 "--amount", "199.00"})["state"], "payment_submitted");
   // Cancelling now (the money may be on its way) is refused.
@@ -132,6 +137,27 @@ TEST_P(OrderCliTest, BankTransferReviewIssueInstall) {
   EXPECT_EQ(json::parse(imported.out)["matched"], 1);
   EXPECT_EQ(State(id), "paid");
   EXPECT_EQ(PJ({"order", "list", "--tab", "under_review"})["orders"].size(), 1u);
+  // B14: the invoice was requested on payment; it failed while the seller
+  // was not configured, and a retry after the operator sets it issues it.
+  auto pending = PJ({"invoice", "list", "--tab", "pending"})["invoices"];
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]["status"], "failed");
+  EXPECT_NE(pending[0]["error"].get<std::string>().find("seller"), std::string::npos);
+  std::string inv = std::to_string(pending[0]["id"].get<int64_t>());
+  EXPECT_NE(P({"invoice", "download", inv, "-o", home_.File("x.pdf")}).err.find("not issued"),
+            std::string::npos);
+  EXPECT_NE(SkIn(op_, {"operator", "seller", "set", "--name", "sealkey 测试有限公司", "--tax-id",
+                       "91350100M000100Y44"}).err.find("tax_id: "), std::string::npos);
+  ASSERT_EQ(SkIn(op_, {"operator", "seller", "set", "--name", "sealkey 测试有限公司", "--tax-id",
+                       "91440101MA5ABCDE1M", "--address", "广州市海珠区 020-12345678"}).exit_code, 0);
+  auto retried = PJ({"invoice", "retry", inv});
+  EXPECT_EQ(retried["status"], "issued");
+  ASSERT_EQ(P({"invoice", "download", inv, "-o", home_.File("invoice.pdf")}).exit_code, 0);
+  auto text = testing::RunCommand({"pdftotext", home_.File("invoice.pdf"), "-"});
+  EXPECT_NE(text.out.find("示例科技有限公司"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("壹佰玖拾玖元整"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(retried["number"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(PJ({"invoice", "list", "--tab", "issued"})["invoices"].size(), 1u);
   ApproveAndInstall(id);
   EXPECT_EQ(PJ({"order", "list", "--tab", "completed"})["orders"].size(), 1u);
 }

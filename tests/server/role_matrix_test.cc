@@ -129,6 +129,11 @@ const std::map<std::string, Callers>& Matrix() {
       {"POST /api/v1/operator/orders/{id}/transfer", kOperatorOnly},
       {"POST /api/v1/operator/orders/{id}/review", kOperatorOnly},
       {"POST /api/v1/operator/statements", kOperatorOnly},
+      {"POST /api/v1/operator/receiving-account", kOperatorOnly},
+      {"GET /api/v1/invoices", kAnyPerson},
+      {"POST /api/v1/invoices/{id}/retry", kAnyPerson},
+      {"GET /api/v1/invoices/{id}/pdf", kAnyPerson},
+      {"POST /api/v1/operator/invoice-seller", kOperatorOnly},
   };
   return m;
 }
@@ -139,6 +144,7 @@ class RoleMatrixTest : public ::testing::Test {
     PlatformOptions o;
     o.data_dir = dir_.File("data");
     o.review_mode = "auto";
+    o.payment_provider = "sandbox";
     o.purge_in_background = false;
     auto p = Platform::Create(o, clock_);
     ASSERT_OK(p);

@@ -114,16 +114,31 @@ std::string SerialHex(ByteView serial) {
 }
 
 Result<IssuedBundle> CertService::Issue(const Account& caller, const std::string& profile,
-                                        const std::string& csr_text, bool dual) {
+                                        const std::string& csr_text, bool dual, int validity_days) {
   auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
   if (!csr) return Fail(csr.error());
-  return IssueFor(caller, profile, *csr, dual, "", nullptr, "issue");
+  return IssueFor(caller, profile, *csr, dual, "", nullptr, "issue", validity_days);
+}
+
+Status CertService::CheckEligible(const Account& caller, const std::string& profile_text) {
+  auto profile = ca::ParseProfile(profile_text);
+  if (!profile) return Fail(profile.error());
+  SEALKEY_RETURN_IF_ERROR(CheckProfileRole(caller, *profile));
+  auto person = kyc_.Verified(caller.id);
+  if (!person) return Fail(person.error());
+  if (*profile != ca::Profile::kPersonal) {
+    auto org = orgs_.Get(caller.org_id);
+    if (!org) return Fail(org.error());
+  }
+  return Ok();
 }
 
 Result<IssuedBundle> CertService::IssueFor(const Account& caller, const std::string& profile_text,
                                            const crypto::CsrInfo& csr, bool dual,
                                            const std::string& replaces,
-                                           const CertRecord* renew_pair, const char* action) {
+                                           const CertRecord* renew_pair, const char* action,
+                                           int validity_days) {
+  int days = validity_days > 0 ? validity_days : policy_.validity_days;
   auto profile = ca::ParseProfile(profile_text);
   if (!profile) return Fail(profile.error());
   SEALKEY_RETURN_IF_ERROR(CheckProfileRole(caller, *profile));
@@ -147,7 +162,7 @@ Result<IssuedBundle> CertService::IssueFor(const Account& caller, const std::str
   }
   int64_t now = clock_.NowUnixSeconds();
   auto sign = IssueOne(**ca, csr.public_key, *subject, *profile, crypto::CertUsage::kSigning, now,
-                       policy_.validity_days);
+                       days);
   if (!sign) return Fail(sign.error());
   IssuedBundle out;
   out.cert = sign->record;
@@ -164,7 +179,7 @@ Result<IssuedBundle> CertService::IssueFor(const Account& caller, const std::str
     auto enc_pub = old_enc->PublicKeyOf();
     if (!enc_pub) return Fail(enc_pub.error());
     auto enc = IssueOne(**ca, *enc_pub, *subject, *profile, crypto::CertUsage::kEncryption, now,
-                        policy_.validity_days);
+                        days);
     if (!enc) return Fail(enc.error());
     enc_key_hash = KeyHash(*enc_pub);
     out.encryption = enc->record;
@@ -176,7 +191,7 @@ Result<IssuedBundle> CertService::IssueFor(const Account& caller, const std::str
     auto enc_pub = enc_key->Public();
     if (!enc_pub) return Fail(enc_pub.error());
     auto enc = IssueOne(**ca, *enc_pub, *subject, *profile, crypto::CertUsage::kEncryption, now,
-                        policy_.validity_days);
+                        days);
     if (!enc) return Fail(enc.error());
     auto envelope = crypto::BuildSm2EnvelopedKey(*enc_key, csr.public_key);
     if (!envelope) return Fail(envelope.error());

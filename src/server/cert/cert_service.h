@@ -68,8 +68,12 @@ class CertService {
         clock_(clock), policy_(policy) {}
 
   // cert_service.cc
+  // `validity_days` 0: the policy's.
   Result<IssuedBundle> Issue(const Account& caller, const std::string& profile,
-                             const std::string& csr, bool dual);
+                             const std::string& csr, bool dual, int validity_days = 0);
+  // Whether `caller` may hold a certificate of `profile` now (identity role,
+  // verified real name, organisation): checked before an order is taken.
+  Status CheckEligible(const Account& caller, const std::string& profile);
   Result<IssuedBundle> Renew(const Account& caller, const std::string& serial,
                              const std::string& csr);
   Result<IssuedBundle> Reissue(const Account& caller, const std::string& serial,
@@ -94,7 +98,8 @@ class CertService {
   // its key is kept (new certificate, same escrow, no envelope).
   Result<IssuedBundle> IssueFor(const Account& caller, const std::string& profile,
                                 const crypto::CsrInfo& csr, bool dual, const std::string& replaces,
-                                const CertRecord* renew_pair, const char* action);
+                                const CertRecord* renew_pair, const char* action,
+                                int validity_days = 0);
   void MarkCrlDirty(const std::string& ca_id);
 
   store::Database& db_;

@@ -185,4 +185,34 @@ Result<Project> Catalog::GetProject(const std::string& id) {
   return pr;
 }
 
+Status Catalog::SetReceivingAccount(const std::string& name, const std::string& bank,
+                                   const std::string& number) {
+  for (auto [v, f] : {std::pair{&name, "name"}, std::pair{&bank, "bank"}, std::pair{&number, "number"}}) {
+    if (v->empty() || v->size() > 200) return Fail(Bad(f, "is required", "不能为空"));
+  }
+  std::string value = nlohmann::json{{"name", name}, {"bank", bank}, {"number", number}}.dump();
+  long long now = clock_.NowUnixSeconds();
+  return store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    sql << "DELETE FROM platform_settings WHERE name = 'receiving_account'";
+    sql << "INSERT INTO platform_settings (name, value, updated_at)"
+           " VALUES ('receiving_account', :v, :t)",
+        soci::use(value), soci::use(now);
+    return Ok();
+  });
+}
+
+Result<std::vector<std::string>> Catalog::ReceivingAccount() {
+  auto lease = db_.Borrow();
+  std::string value;
+  lease.sql() << "SELECT value FROM platform_settings WHERE name = 'receiving_account'",
+      soci::into(value);
+  if (!lease.sql().got_data()) {
+    return Fail(Bilingual(ErrorCode::kFailedPrecondition,
+                          "bank transfers are not set up on this platform yet",
+                          "平台尚未设置对公收款账户", "method"));
+  }
+  auto j = nlohmann::json::parse(value, nullptr, false);
+  return std::vector<std::string>{j.value("name", ""), j.value("bank", ""), j.value("number", "")};
+}
+
 }  // namespace sealkey::server

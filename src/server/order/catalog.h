@@ -47,6 +47,11 @@ class Catalog {
   Result<Project> AddProject(const std::string& name, const std::vector<std::string>& products,
                              const std::string& preregistered);
   Result<Project> GetProject(const std::string& id);
+  // The account bank transfers go to (a platform setting operators keep);
+  // kFailedPrecondition (field "method") while none is set.
+  Status SetReceivingAccount(const std::string& name, const std::string& bank,
+                             const std::string& number);
+  Result<std::vector<std::string>> ReceivingAccount();  // name, bank, number
 
  private:
   store::Database& db_;

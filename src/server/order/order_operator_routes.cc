@@ -1,5 +1,7 @@
 // Operator routes of the catalogue and orders: products, QR-coded projects,
 // the review queue, bank-transfer confirmation and statement import.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "server/kyc/kyc_routes.h"
@@ -61,7 +63,16 @@ void RegisterOrderOperatorRoutes(Router& router, OperatorService& operators, Cat
                auto limit = QueueLimit(req);
                if (!limit) return Fail(limit.error());
                std::string state = req.QueryParam("state");
-               auto list = orders.Queue(state.empty() ? "paid" : state, *limit);
+               static const std::vector<std::string> kStates = {
+                   "created", "agreed", "form_submitted", "confirmed", "invoice_set", "authorised",
+                   "payment_submitted", "paid", "approved", "issued", "installed", "rejected",
+                   "cancelled"};
+               if (state.empty()) state = "paid";
+               if (std::find(kStates.begin(), kStates.end(), state) == kStates.end()) {
+                 return Fail(Bilingual(ErrorCode::kInvalidArgument, "is not an order state",
+                                       "不是订单状态", "state"));
+               }
+               auto list = orders.Queue(state, *limit);
                if (!list) return Fail(list.error());
                json arr = json::array();
                for (const auto& o : *list) arr.push_back(OrderJson(o));
@@ -90,6 +101,15 @@ void RegisterOrderOperatorRoutes(Router& router, OperatorService& operators, Cat
                auto o = orders.Review(op, *id, d->verified, d->reason);
                if (!o) return Fail(o.error());
                return JsonResponse(200, OrderJson(*o));
+             }));
+  router.Add("POST", "/api/v1/operator/receiving-account",
+             AsOperator(operators, [&catalog](const HttpRequest& req, const std::string&)
+                                       -> Result<HttpResponse> {
+               auto b = ParseJsonBody(req);
+               if (!b) return Fail(b.error());
+               SEALKEY_RETURN_IF_ERROR(catalog.SetReceivingAccount(
+                   b->value("name", ""), b->value("bank", ""), b->value("number", "")));
+               return NoContent();
              }));
   router.Add("POST", "/api/v1/operator/statements",
              AsOperator(operators, [&orders](const HttpRequest& req, const std::string& op)

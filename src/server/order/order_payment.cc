@@ -11,6 +11,7 @@
 #include "crypto/random.h"
 #include "server/http/router.h"
 #include "server/order/order_rows.h"
+#include "server/order/invoice_service.h"
 #include "server/order/order_service.h"
 #include "server/order/payment_provider.h"
 
@@ -61,8 +62,10 @@ Result<PaymentInstructions> OrderService::Pay(const Account& caller, int64_t id,
   out.method = method;
   long long key = id, now = clock_.NowUnixSeconds(), amount = o->amount_fen;
   if (method == "bank_transfer") {
+    auto account = catalog_.ReceivingAccount();
+    if (!account) return Fail(account.error());
     out.remittance_ref = o->remittance_ref.empty() ? NewReference() : o->remittance_ref;
-    out.account = bank_;
+    out.account = {(*account)[0], (*account)[1], (*account)[2]};
     SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
       sql << "UPDATE orders SET pay_method = 'bank_transfer', remittance_ref = :r"
              " WHERE id = :i AND state = 'authorised'",
@@ -82,6 +85,14 @@ Result<PaymentInstructions> OrderService::Pay(const Account& caller, int64_t id,
   std::string ref = std::string(provider_->name()) + "-" + HexEncode(crypto::RandomBytes(10));
   std::string provider = provider_->name();
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    // One payment per order: a second "pay" continues the pending one.
+    std::string pending;
+    sql << "SELECT provider_ref FROM payments WHERE order_id = :o AND status = 'pending'",
+        soci::use(key), soci::into(pending);
+    if (sql.got_data()) {
+      ref = pending;
+      return Ok();
+    }
     sql << "INSERT INTO payments (order_id, provider, provider_ref, amount_fen, status, created_at)"
            " VALUES (:o, :p, :r, :a, 'pending', :t)",
         soci::use(key), soci::use(provider), soci::use(ref), soci::use(amount), soci::use(now);
@@ -114,7 +125,7 @@ Result<Order> OrderService::SubmitPayer(const Account& caller, int64_t id,
     return Fail(Bilingual(ErrorCode::kInvalidArgument,
                           "does not match the order's amount (" + std::to_string(o->amount_fen) +
                               " fen)",
-                          "与订单金额不符", "amount"));
+                          "与订单金额不符", "amount_fen"));
   }
   std::string payer = nlohmann::json{{"name", payer_name}, {"account", payer_account}}.dump();
   long long key = id;
@@ -136,20 +147,28 @@ Result<Order> OrderService::ConfirmTransfer(const std::string& op, int64_t id, i
   }
   if (amount_fen != o->amount_fen) {
     return Fail(Bilingual(ErrorCode::kInvalidArgument, "does not match the order's amount",
-                          "与订单金额不符", "amount"));
+                          "与订单金额不符", "amount_fen"));
   }
   SEALKEY_RETURN_IF_ERROR(Move(id, o->state, "paid", op));
-  return Load(id);
+  auto paid = Load(id);
+  if (paid && invoices_) invoices_->OnPaid(*paid);
+  return paid;
 }
 
 Result<int> OrderService::ImportStatement(const std::string& op, const std::string& csv) {
+  // Every line is checked before any order changes.
+  struct Transfer {
+    int64_t amount_fen;
+    std::string reference;
+  };
+  std::vector<Transfer> transfers;
   std::istringstream in(csv);
   std::string line;
-  int matched = 0, line_no = 0;
+  int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line_no == 1 && line.rfind("date", 0) == 0) continue;  // header
+    if (line.empty() || (line_no == 1 && line.rfind("date", 0) == 0)) continue;  // header
     std::vector<std::string> cols;
     std::stringstream ss(line);
     for (std::string c; std::getline(ss, c, ',');) cols.push_back(c);
@@ -162,14 +181,18 @@ Result<int> OrderService::ImportStatement(const std::string& op, const std::stri
     }
     auto amount = ParseYuan(cols[1], "statement");
     if (!amount) return Fail(amount.error());
+    transfers.push_back({*amount, cols[3]});
+  }
+  int matched = 0;
+  for (const auto& t : transfers) {
     long long order_id = 0;
     {
       auto lease = db_.Borrow();
-      lease.sql() << "SELECT id FROM orders WHERE remittance_ref = :r", soci::use(cols[3]),
+      lease.sql() << "SELECT id FROM orders WHERE remittance_ref = :r", soci::use(t.reference),
           soci::into(order_id);
       if (!lease.sql().got_data()) continue;  // not ours
     }
-    if (ConfirmTransfer(op + " (statement)", order_id, *amount)) ++matched;
+    if (ConfirmTransfer(op + " (statement)", order_id, t.amount_fen)) ++matched;
   }
   return matched;
 }
@@ -213,6 +236,9 @@ Status OrderService::SettleOnline(const std::string& provider_ref, int64_t amoun
         soci::use(order_id), soci::use(actor), soci::use(now);
     return Ok();
   }));
+  if (settled && invoices_) {
+    if (auto paid = Load(order_id)) invoices_->OnPaid(*paid);
+  }
   return Ok();
 }
 

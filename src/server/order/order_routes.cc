@@ -34,7 +34,7 @@ Handler OrderStep(AccountService& accounts, F f) {
     }
     Result<Order> o = f(*a, id, body);
     if (!o) return Fail(o.error());
-    return JsonResponse(200, OrderJson(*o));
+    return JsonResponse(req.Param("id").empty() ? 201 : 200, OrderJson(*o));
   };
 }
 
@@ -56,7 +56,8 @@ void RegisterOrderRoutes(Router& router, AccountService& accounts, Catalog& cata
     if (!pr) return Fail(pr.error());
     json products = json::array();
     for (const auto& id : pr->products) {
-      if (auto p = catalog.GetProduct(id)) products.push_back(ProductJson(*p));
+      auto p = catalog.GetProduct(id);
+      if (p && p->active) products.push_back(ProductJson(*p));
     }
     return JsonResponse(200, {{"id", pr->id}, {"name", pr->name}, {"products", products},
                               {"preregistered", !pr->preregistered.empty()}});

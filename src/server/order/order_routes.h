@@ -11,6 +11,7 @@
 #include "server/account/account_service.h"
 #include "server/account/operator_service.h"
 #include "server/http/router.h"
+#include "server/order/invoice_service.h"
 #include "server/order/order_service.h"
 #include "server/order/payment_provider.h"
 
@@ -18,6 +19,10 @@ namespace sealkey::server {
 
 void RegisterOrderRoutes(Router& router, AccountService& accounts, Catalog& catalog,
                          OrderService& orders, PaymentProvider* provider);
+// GET /api/v1/invoices, POST /invoices/{id}/retry, GET /invoices/{id}/pdf,
+// and the operators' POST /api/v1/operator/invoice-seller.
+void RegisterInvoiceRoutes(Router& router, AccountService& accounts, OperatorService& operators,
+                           InvoiceService& invoices);
 void RegisterOrderOperatorRoutes(Router& router, OperatorService& operators, Catalog& catalog,
                                  OrderService& orders);
 

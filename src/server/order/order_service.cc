@@ -103,6 +103,8 @@ Result<Order> OrderService::Create(const Account& caller, const std::string& pro
     }
   }
   if (product->kind == "certificate") {
+    // Everything issuance will need is checked now, not after payment.
+    SEALKEY_RETURN_IF_ERROR(certs_.CheckEligible(caller, product->profile));
     auto alg = ProductAlg(product->alg);
     if (!alg) return Fail(alg.error());
     auto checked = ca::CheckCsr(AsBytes(csr), {*alg});
@@ -150,7 +152,7 @@ Result<Order> OrderService::SubmitForm(const Account& caller, int64_t id, const 
     return Fail(Bilingual(ErrorCode::kInvalidArgument, "must be upload or online",
                           "须为 upload 或 online", "kind"));
   }
-  auto blob = blobs_.Put(file, allowed, 10 << 20, kind == "upload" ? "form" : "signature");
+  auto blob = blobs_.Put(file, allowed, 10 << 20, "file");
   if (!blob) return Fail(blob.error());
   long long key = id;
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
@@ -212,6 +214,11 @@ Result<Order> OrderService::Cancel(const Account& caller, int64_t id) {
   if (!o) return Fail(o.error());
   if (std::find(kDraft.begin(), kDraft.end(), o->state) == kDraft.end()) {
     return Fail(WrongState(*o, "cancelling (only before payment)"));
+  }
+  if (o->pay_method == "online") {
+    return Fail(Bilingual(ErrorCode::kFailedPrecondition,
+                          "an online payment is under way; it cannot be cancelled now",
+                          "在线支付进行中，暂不能取消", "state"));
   }
   SEALKEY_RETURN_IF_ERROR(Move(id, o->state, "cancelled", "account:" + std::to_string(caller.id)));
   return Load(id);
@@ -299,7 +306,7 @@ Status OrderService::Issue(const Order& o) {
   }
   as.identity_id = o.identity_id;
   as.org_id = org;
-  auto bundle = certs_.Issue(as, product->profile, csr, product->dual);
+  auto bundle = certs_.Issue(as, product->profile, csr, product->dual, product->validity_days);
   if (!bundle) return Fail(bundle.error());
   json result = {{"certificate", crypto::Certificate::FromDer(bundle->cert.der)->Pem()},
                  {"serial", bundle->cert.serial},
@@ -332,6 +339,9 @@ Result<Order> OrderService::Review(const std::string& op, int64_t id, bool appro
   } else if (o->state != "paid") {
     return Fail(WrongState(*o, "reviewing (only paid orders)"));
   } else {
+    // The state moves first: of two operators deciding at once only the
+    // winner records its reason.
+    SEALKEY_RETURN_IF_ERROR(Move(id, "paid", approve ? "approved" : "rejected", op));
     long long key = id;
     std::string by = op;
     SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
@@ -339,7 +349,6 @@ Result<Order> OrderService::Review(const std::string& op, int64_t id, bool appro
           soci::use(by), soci::use(reason), soci::use(key);
       return Ok();
     }));
-    SEALKEY_RETURN_IF_ERROR(Move(id, "paid", approve ? "approved" : "rejected", op));
     if (!approve) return Load(id);
   }
   auto fresh = Load(id);

@@ -48,11 +48,9 @@ struct Order {
   int64_t created_at = 0, updated_at = 0;
 };
 
-// Where the money goes for a bank transfer (configured per deployment).
+// Where the money goes for a bank transfer (Catalog::ReceivingAccount).
 struct BankAccount {
-  std::string name = "sealkey 开发测试有限公司";
-  std::string bank = "中国工商银行福州鼓楼支行";
-  std::string number = "1402 0000 0000 0000 000";
+  std::string name, bank, number;
 };
 
 struct PaymentInstructions {
@@ -63,6 +61,7 @@ struct PaymentInstructions {
 };
 
 class PaymentProvider;
+class InvoiceService;
 
 class OrderService {
  public:
@@ -71,7 +70,8 @@ class OrderService {
       : db_(db), catalog_(catalog), certs_(certs), codes_(codes), blobs_(blobs), clock_(clock) {}
 
   void SetPaymentProvider(PaymentProvider* provider) { provider_ = provider; }
-  void SetBankAccount(BankAccount account) { bank_ = std::move(account); }
+  // Invoices are requested when an order is paid.
+  void SetInvoices(InvoiceService* invoices) { invoices_ = invoices; }
 
   // Applicant steps (order_service.cc).
   Result<Order> Create(const Account& caller, const std::string& product_id,
@@ -120,7 +120,7 @@ class OrderService {
   store::BlobStore& blobs_;
   const Clock& clock_;
   PaymentProvider* provider_ = nullptr;
-  BankAccount bank_;
+  InvoiceService* invoices_ = nullptr;
 };
 
 }  // namespace sealkey::server

@@ -38,8 +38,8 @@ class PaymentProvider {
 
 class SandboxProvider final : public PaymentProvider {
  public:
-  // `notify_url`: where notifications go (the platform's
-  // /api/v1/payments/notify/sandbox); `page_base`: the platform's base URL.
+  // Notifications go to <base>/api/v1/payments/notify/sandbox and the
+  // payment pages live under <base>/sandbox/pay/ (SetBaseUrl).
   explicit SandboxProvider(SecureBuffer secret) : secret_(std::move(secret)) {}
   ~SandboxProvider() override;
   void SetBaseUrl(const std::string& base);

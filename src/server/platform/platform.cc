@@ -144,13 +144,19 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   p->certs_ = std::make_unique<CertService>(*p->db_, *p->cas_, *p->kyc_, *p->orgs_, *p->codes_,
                                             std::move(*kmc), clock, cert_policy);
   p->catalog_ = std::make_unique<Catalog>(*p->db_, clock);
-  auto sandbox_key = store::LoadOrCreateSecret(o.data_dir, "sandbox-pay.key");
-  if (!sandbox_key) return Fail(sandbox_key.error());
-  p->sandbox_ = std::make_unique<SandboxProvider>(std::move(*sandbox_key));
-  p->sandbox_->SetBaseUrl(o.public_url);
+  if (o.payment_provider == "sandbox") {
+    auto sandbox_key = store::LoadOrCreateSecret(o.data_dir, "sandbox-pay.key");
+    if (!sandbox_key) return Fail(sandbox_key.error());
+    p->sandbox_ = std::make_unique<SandboxProvider>(std::move(*sandbox_key));
+    p->sandbox_->SetBaseUrl(o.public_url);
+  } else if (o.payment_provider != "none") {
+    return Fail(ErrorCode::kInvalidArgument, "must be none or sandbox", "--payment-provider");
+  }
   p->orders_ = std::make_unique<OrderService>(*p->db_, *p->catalog_, *p->certs_, *p->codes_,
                                               *p->blobs_, clock);
-  p->orders_->SetPaymentProvider(p->sandbox_.get());
+  if (p->sandbox_) p->orders_->SetPaymentProvider(p->sandbox_.get());
+  p->invoices_ = std::make_unique<InvoiceService>(*p->db_, *p->catalog_, *p->blobs_, clock);
+  p->orders_->SetInvoices(p->invoices_.get());
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
@@ -170,7 +176,8 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   RegisterCertRoutes(p->router_, *p->accounts_, *p->operators_, *p->cas_, *p->certs_);
   RegisterOrderRoutes(p->router_, *p->accounts_, *p->catalog_, *p->orders_, p->sandbox_.get());
   RegisterOrderOperatorRoutes(p->router_, *p->operators_, *p->catalog_, *p->orders_);
-  p->sandbox_->RegisterRoutes(p->router_);
+  RegisterInvoiceRoutes(p->router_, *p->accounts_, *p->operators_, *p->invoices_);
+  if (p->sandbox_) p->sandbox_->RegisterRoutes(p->router_);
   if (o.purge_in_background) p->purge_thread_ = std::thread([self] { self->PurgeLoop(); });
   return p;
 }

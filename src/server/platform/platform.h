@@ -17,6 +17,7 @@
 #include "server/cert/ca_registry.h"
 #include "server/cert/cert_service.h"
 #include "server/order/catalog.h"
+#include "server/order/invoice_service.h"
 #include "server/order/order_service.h"
 #include "server/order/payment_provider.h"
 #include "server/org/org_service.h"
@@ -36,7 +37,10 @@ struct PlatformOptions {
   std::string public_url;  // base of CRL/OCSP URLs in certificates; empty: set after binding
   int cert_validity_days = 365;
   double renew_window = 1.0 / 3.0;  // renewal opens in this last part of the validity
-  std::string review_mode = "operator";  // B5 decisions: "operator" (queue) or "auto" (development)
+  std::string review_mode = "operator";
+  // Online payments: "none" (default) or "sandbox" (the local test provider:
+  // never in production, it marks orders paid without money).
+  std::string payment_provider = "none";  // B5 decisions: "operator" (queue) or "auto" (development)
   // Provider webhooks (server/notify/webhook_gateway.h); empty: DIR/outbox/*.jsonl.
   std::string sms_webhook;
   std::string mail_webhook;
@@ -61,12 +65,12 @@ class Platform {
   CertService& certs() { return *certs_; }
   Catalog& catalog() { return *catalog_; }
   OrderService& orders() { return *orders_; }
-  SandboxProvider& sandbox() { return *sandbox_; }
+
   // The base URL certificates point to for CRLs and OCSP, and payment pages
   // and notifications use (http://host:port).
   void SetPublicUrl(const std::string& url) {
     cas_->SetPublicUrl(url);
-    sandbox_->SetBaseUrl(url);
+    if (sandbox_) sandbox_->SetBaseUrl(url);
   }
   SmsGateway& sms() { return *sms_; }
   MailGateway& mail() { return *mail_; }
@@ -94,6 +98,7 @@ class Platform {
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<SandboxProvider> sandbox_;
   std::unique_ptr<OrderService> orders_;
+  std::unique_ptr<InvoiceService> invoices_;
   Router router_;
 };
 

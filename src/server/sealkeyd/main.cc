@@ -29,6 +29,7 @@ struct ServeOptions {
   std::string public_url;
   int cert_validity_days = 365;
   double renew_window = 1.0 / 3.0;
+  std::string payment_provider = "none";
   std::string sms_webhook;
   std::string mail_webhook;
   std::string webhook_secret_file;
@@ -55,6 +56,7 @@ sealkey::Status Serve(const ServeOptions& o) {
   po.public_url = o.public_url;
   po.cert_validity_days = o.cert_validity_days;
   po.renew_window = o.renew_window;
+  po.payment_provider = o.payment_provider;
   po.sms_webhook = o.sms_webhook;
   po.mail_webhook = o.mail_webhook;
   po.webhook_secret_file = o.webhook_secret_file;
@@ -115,6 +117,9 @@ int main(int argc, char** argv) {
                     "Validity of issued certificates in days (default 365)");
   serve->add_option("--renew-window", o.renew_window,
                     "Renewal opens in this last part of a certificate's validity (default 0.333)");
+  serve->add_option("--payment-provider", o.payment_provider,
+                    "Online payments: none (default) or sandbox (a local test provider that "
+                    "marks orders paid without money; development and tests only)");
   serve->add_option("--review-mode", o.review_mode,
                     "Real-name verification decisions: operator (default) or auto (development)");
   serve->add_option("--sms-webhook", o.sms_webhook,

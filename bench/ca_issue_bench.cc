@@ -1,0 +1,396 @@
+// Certificates issued per second against the raw signing rate of the CA key,
+// in one process and one run (issue 6; bench/README.md). A Platform on SQLite
+// in a scratch directory (review mode auto) with `ca init`-style SM2 and P-256
+// CAs, one person registered and verified through the router, CSRs made
+// outside the timed region. Per algorithm, single thread:
+//   raw   ca->signer->Sign(TBS of a real certificate, SignOptions{}), the call
+//         and options IssueEndEntity uses, before and after the issuance run;
+//   issue CertService::Issue(account, "personal", PEM CSR, false): CSR check,
+//         signing, persistence and audit entry in one transaction.
+// Then a phase breakdown of an issuance (each phase timed on its own) and
+// what it would give to drop phases. Flags: --min_time=SECONDS (default 2),
+// --postgres (also issue on a throwaway PostgreSQL cluster, tests/testutil).
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/encoding.h"
+#include "crypto/digest.h"
+#include "ca/ca.h"
+#include "crypto/x509_build.h"
+#include "server/cert/audit_log.h"
+#include "server/platform/platform.h"
+#include "store/secrets.h"
+#include "testutil/server_harness.h"
+
+namespace sealkey::bench {
+namespace {
+
+using nlohmann::json;
+using Steady = std::chrono::steady_clock;
+using server::Account;
+using server::Platform;
+
+constexpr double kTarget = 0.70;
+double g_min_time = 2.0;
+
+[[noreturn]] void Die(const std::string& what, const std::string& why) {
+  std::fprintf(stderr, "ca_issue_bench: %s: %s\n", what.c_str(), why.c_str());
+  std::exit(1);
+}
+[[noreturn]] void Die(const std::string& what, const Error& e) { Die(what, e.ToString()); }
+template <typename T>
+T Must(Result<T> r, const std::string& what) {
+  if (!r) Die(what, r.error());
+  return std::move(*r);
+}
+void Must(Status s, const std::string& what) {
+  if (!s) Die(what, s.error());
+}
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+// Ops per second of `op` over `seconds` of busy time; when it returns false
+// (inputs used up) the clock stops while `refill` makes more.
+double RunFor(double seconds, const std::function<bool()>& op,
+              const std::function<void()>& refill) {
+  std::chrono::duration<double> busy{0}, limit{seconds};
+  int64_t ops = 0;
+  for (auto start = Steady::now();;) {
+    if (!op()) {
+      busy += Steady::now() - start;
+      refill();
+      start = Steady::now();
+    } else if (++ops, busy + (Steady::now() - start) >= limit) {
+      busy += Steady::now() - start;
+      return ops / busy.count();
+    }
+  }
+}
+// Warm-up (a tenth of the time, at least 0.2 s), then the measurement.
+double Measure(double seconds, const std::function<bool()>& op,
+               const std::function<void()>& refill = [] {}) {
+  RunFor(std::max(0.2, seconds / 10), op, refill);
+  return RunFor(seconds, op, refill);
+}
+
+std::string ToPem(ByteView der, const char* label) {
+  std::string b64 = Base64Encode(der), pem = std::string("-----BEGIN ") + label + "-----\n";
+  for (size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+  return pem + "-----END " + label + "-----\n";
+}
+
+// Fresh PEM CSRs of one algorithm, each for a new key, made untimed.
+struct CsrPool {
+  crypto::KeyAlg alg;
+  std::vector<std::string> pem;
+  size_t next = 0;
+  void Add(size_t n) {
+    static const auto subject = Must(crypto::ParseDistinguishedName("/C=CN/CN=bench"), "dn");
+    for (size_t i = 0; i < n; ++i) {
+      auto key = Must(crypto::PrivateKey::Generate(alg), "key generation");
+      pem.push_back(ToPem(Must(crypto::BuildCsr(key, subject), "BuildCsr"), "CERTIFICATE REQUEST"));
+    }
+  }
+  const std::string* Take() { return next < pem.size() ? &pem[next++] : nullptr; }
+};
+
+// Drives the router as a client would (tests/server/role_matrix_test.cc).
+class Client {
+ public:
+  Client(Platform& p, std::string dir) : p_(p), dir_(std::move(dir)) {}
+  json Call(const std::string& method, const std::string& path, const std::string& token,
+            const json& body, int expect) {
+    server::HttpRequest req;
+    req.method = method;
+    req.path = path;
+    if (!token.empty()) req.headers["authorization"] = "Bearer " + token;
+    req.headers["accept-language"] = "en";
+    req.body = body.dump();
+    req.client_ip = "127.0.0.1";
+    auto res = p_.router().Dispatch(req);
+    if (res.status != expect) Die(method + " " + path, std::to_string(res.status) + " " + res.body);
+    return json::parse(res.body, nullptr, false);
+  }
+  std::string LastCode() {
+    std::ifstream in(dir_ + "/outbox/sms.jsonl");
+    std::string line, last;
+    while (std::getline(in, line)) last = line;
+    return json::parse(last)["code"];
+  }
+  // Registers a person, verifies their real name; the session's Account.
+  Account VerifiedPerson() {
+    const std::string phone = "13200132001";
+    Call("POST", "/api/v1/sms/codes", "", {{"phone", phone}, {"purpose", "login"}}, 202);
+    auto t = Call("POST", "/api/v1/auth/sms", "", {{"phone", phone}, {"code", LastCode()}}, 200);
+    auto s = Call("POST", "/api/v1/auth/password", "",
+                  {{"ticket", t["ticket"]}, {"password", "Pass-word1"}}, 200);
+    std::string token = s["token"];
+    Call("POST", "/api/v1/sms/codes", "", {{"phone", phone}, {"purpose", "verify_phone"}}, 202);
+    std::string jpeg = Base64Encode(Bytes{0xff, 0xd8, 0xff, 0xe0, 1});
+    auto k = Call("POST", "/api/v1/kyc", token,
+                  {{"agreement_version", "2026.1"}, {"agreed", true}, {"name", "张三"},
+                   {"id_number", "110101198001010010"}, {"phone", phone}, {"code", LastCode()},
+                   {"front_image", jpeg}, {"back_image", jpeg}}, 201);
+    if (k["status"] != "verified") Die("kyc", k.dump());
+    auto account = Must(p_.accounts().Authenticate(token), "Authenticate");
+    if (account.identity_kind != "natural_person") Die("identity", account.identity_kind);
+    return account;
+  }
+
+ private:
+  Platform& p_;
+  std::string dir_;
+};
+
+// A Platform whose database already holds SM2 and P-256 CAs (InitCas first,
+// as `sealkeyd ca init --alg sm2,p256` does; Create loads them).
+std::unique_ptr<Platform> MakePlatform(const std::string& dir, const std::string& database) {
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+  {
+    auto db = Must(store::Database::Open(database.empty() ? dir + "/sealkeyd.db" : database, 1),
+                   "database");
+    auto kek = Must(store::LoadOrCreateSecret(dir, "ca.kek"), "ca.kek");
+    Must(server::InitCas(*db, dir, kek, {crypto::KeyAlg::kSm2, crypto::KeyAlg::kEcP256},
+                         "sealkey bench", SystemClock::Instance()),
+         "InitCas");
+  }
+  server::PlatformOptions o{.data_dir = dir, .database = database};
+  o.review_mode = "auto";
+  o.purge_in_background = false;
+  o.public_url = "http://127.0.0.1:8443";  // certificates carry CRL and OCSP URLs
+  return Must(Platform::Create(o), "Platform::Create");
+}
+
+struct Row {
+  std::string backend, alg;
+  double raw_before = 0, raw_after = 0, issued = 0;
+  double raw() const { return (raw_before + raw_after) / 2; }
+  double ratio() const { return issued / raw(); }
+};
+
+double RawRate(const ca::CaContext& ca, ByteView tbs) {
+  return Measure(g_min_time,
+                 [&] { return Must(ca.signer->Sign(tbs, crypto::SignOptions{}), "Sign"), true; });
+}
+
+Row Run(const std::string& backend, Platform& p, const Account& account, crypto::KeyAlg alg,
+        CsrPool& pool) {
+  Row row{backend, alg == crypto::KeyAlg::kSm2 ? "sm2" : "p256"};
+  auto issue_one = [&](const std::string& csr) {
+    return Must(p.certs().Issue(account, "personal", csr, false), "Issue");
+  };
+  if (pool.pem.size() < pool.next + 1) pool.Add(1);
+  auto first = issue_one(*pool.Take());
+  const auto* ca = Must(p.cas().Get(first.cert.ca_id), "CA");
+  // The TBS of a certificate this CA issued: what IssueEndEntity signs.
+  auto cert = Must(crypto::Certificate::FromDer(first.cert.der), "cert");
+  unsigned char* der = nullptr;
+  int n = i2d_re_X509_tbs(cert.get(), &der);
+  Bytes tbs(der, der + std::max(n, 0));
+  OPENSSL_free(der);
+  row.raw_before = RawRate(*ca, tbs);
+  row.issued = Measure(
+      g_min_time,
+      [&] {
+        const std::string* csr = pool.Take();
+        if (!csr) return false;
+        issue_one(*csr);
+        return true;
+      },
+      [&] { pool.Add(500); });
+  row.raw_after = RawRate(*ca, tbs);
+  return row;
+}
+
+// Each phase of an issuance timed on its own (µs per operation), and the
+// rates left after removing some of them.
+void Phases(Platform& p, const Account& account, crypto::KeyAlg alg, const CsrPool& pool,
+            const Row& row) {
+  const double t = std::max(0.25, g_min_time / 4);
+  auto us = [&](const std::function<bool()>& op) { return 1e6 / Measure(t, op); };
+  size_t i = 0;
+  auto csr = [&]() -> const std::string& { return pool.pem[i++ % pool.pem.size()]; };
+  const std::set<crypto::KeyAlg> allowed = {alg};
+  double check = us([&] { return Must(ca::CheckCsr(AsBytes(csr()), allowed), "CheckCsr"), true; });
+  double person = us([&] {
+    auto v = Must(p.kyc().Verified(account.id), "Verified");
+    Must(ca::SubjectFor(ca::Profile::kPersonal, {v.name, v.id_number, "", ""}), "SubjectFor");
+    return true;
+  });
+  auto v = Must(p.kyc().Verified(account.id), "Verified");
+  auto subject = Must(ca::SubjectFor(ca::Profile::kPersonal, {v.name, v.id_number, "", ""}), "s");
+  std::vector<crypto::PublicKey> keys;
+  for (size_t k = 0; k < 64; ++k)
+    keys.push_back(Must(ca::CheckCsr(AsBytes(csr()), allowed), "CheckCsr").public_key);
+  const auto* ca = Must(p.cas().ForKey(keys[0].type()), "ForKey");
+  auto ca_key = Must(ca->cert.PublicKeyOf(), "CA key");
+  std::vector<crypto::Certificate> certs;
+  double build_sign_verify = us([&] {
+    ca::IssueRequest req;
+    req.subject_key = &keys[i++ % keys.size()];
+    req.subject = subject;
+    int64_t now = SystemClock::Instance().NowUnixSeconds();
+    req.not_before = now - 60;
+    req.not_after = now + int64_t{p.certs().policy().validity_days} * 86400;
+    auto cert = Must(ca::IssueEndEntity(*ca, req), "IssueEndEntity");
+    if (certs.size() < 64) certs.push_back(std::move(cert));
+    return true;
+  });
+  double verify =
+      us([&] { return Must(certs[i++ % certs.size()].VerifySignature(ca_key), "verify"), true; });
+  std::vector<Bytes> ders;
+  for (const auto& c : certs) ders.push_back(c.Der());
+  double parse =
+      us([&] { return Must(crypto::Certificate::FromDer(ders[i++ % ders.size()]), "der"), true; });
+  double info_hash = us([&] {  // IssueOne's Info() and KeyHash's SHA-256 of the SPKI DER
+    (void)certs[i % certs.size()].Info();
+    return !crypto::Hash(crypto::HashAlg::kSha256, keys[i++ % keys.size()].ToDer()).empty();
+  });
+  double chain = us([&] { return !p.certs().ChainOf(ca->id).empty(); });
+  double audit_txn = us([&] {
+    Must(store::InTransaction(p.db(), [&](soci::session& sql) {
+           return server::AppendAudit(sql, SystemClock::Instance(),
+                                      {"bench", "bench", "cert:0", R"({"bench":true})"});
+         }),
+         "audit transaction");
+    return true;
+  });
+  double sign = 1e6 / row.raw(), total = 1e6 / row.issued;
+  double build = build_sign_verify - sign - verify - parse;
+  double rest = total - check - person - build_sign_verify - info_hash - chain - audit_txn;
+  std::printf("\n%s issuance, %.1f us per certificate (%s), phases timed separately:\n",
+              row.alg.c_str(), total, row.backend.c_str());
+  auto line = [&](const char* name, double value) {
+    std::printf("  %-52s %9.1f us %5.1f%%\n", name, value, 100 * value / total);
+  };
+  line("CheckCsr: parse + verify proof of possession", check);
+  line("kyc Verified + SubjectFor (DB read)", person);
+  line("IssueEndEntity: build TBS, checks (by difference)", build);
+  line("IssueEndEntity: CA signature (raw sign rate)", sign);
+  line("IssueEndEntity: parse the signed certificate", parse);
+  line("IssueEndEntity: verify after signing", verify);
+  line("Certificate::Info + key hash (SPKI DER, SHA-256)", info_hash);
+  line("ChainOf (PEM of the chain)", chain);
+  line("transaction with audit append only (BEGIN..COMMIT)", audit_txn);
+  line("rest: certificate INSERT, JSON (by difference)", rest);
+  auto projected = [&](const char* what, double minus) {
+    double rate = 1e6 / (total - minus);
+    std::printf("  without %-44s %9.0f /s ratio %.3f\n", what, rate, rate / row.raw());
+  };
+  projected("parse + verify after signing", parse + verify);
+  projected("that and CheckCsr (done off this thread)", parse + verify + check);
+  projected("those and the DB (CA work only)", parse + verify + check + person + audit_txn + rest);
+}
+
+// Informational: issuance from 2 threads at once (the signer is a key file,
+// so nothing serialises signing; SQLite serialises the writes).
+double TwoThreads(Platform& p, const Account& account, crypto::KeyAlg alg, double one_thread) {
+  CsrPool pools[2] = {{alg}, {alg}};
+  for (auto& pool : pools) pool.Add(static_cast<size_t>(one_thread * 1.5 * g_min_time) + 200);
+  int64_t done[2] = {0, 0};
+  double took[2] = {0, 0};
+  auto work = [&](int k) {
+    auto start = Steady::now();
+    while (std::chrono::duration<double>(Steady::now() - start).count() < g_min_time) {
+      const std::string* csr = pools[k].Take();
+      if (!csr) break;
+      Must(p.certs().Issue(account, "personal", *csr, false), "Issue (2 threads)");
+      ++done[k];
+    }
+    took[k] = std::chrono::duration<double>(Steady::now() - start).count();
+  };
+  std::thread other(work, 1);
+  work(0);
+  other.join();
+  return (done[0] + done[1]) / std::max(took[0], took[1]);
+}
+
+struct Scratch {  // a scratch directory, removed at the end
+  const char* tmp = std::getenv("TMPDIR");
+  std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/ca-issue-bench-XXXXXX";
+  Scratch() { if (!mkdtemp(path.data())) Die("mkdtemp", path); }
+  ~Scratch() { std::error_code ignored; std::filesystem::remove_all(path, ignored); }
+};
+
+int Main(int argc, char** argv) {
+  bool postgres = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--min_time=", 0) == 0) {
+      g_min_time = std::atof(arg.c_str() + 11);
+    } else if (arg == "--postgres") {
+      postgres = true;
+    } else {
+      std::fprintf(stderr, "usage: ca_issue_bench [--min_time=SECONDS] [--postgres]\n");
+      return 2;
+    }
+  }
+  if (g_min_time <= 0) g_min_time = 2;
+  std::printf("ca_issue_bench: %.1f s per measurement, single thread; load at start %s\n",
+              g_min_time, LoadAverage().c_str());
+  std::fflush(stdout);
+  Scratch scratch;
+  const crypto::KeyAlg algs[] = {crypto::KeyAlg::kSm2, crypto::KeyAlg::kEcP256};
+  std::vector<Row> rows;
+  std::vector<CsrPool> pools = {{algs[0]}, {algs[1]}};
+  for (auto& pool : pools) pool.Add(1000);
+  auto sqlite = MakePlatform(scratch.path + "/sqlite", "");
+  Account account = Client(*sqlite, scratch.path + "/sqlite").VerifiedPerson();
+  for (auto& pool : pools) rows.push_back(Run("sqlite", *sqlite, account, pool.alg, pool));
+  std::vector<double> two(rows.size());
+  for (size_t k = 0; k < rows.size(); ++k)
+    two[k] = TwoThreads(*sqlite, account, algs[k], rows[k].issued);
+  if (postgres) {  // fsync and synchronous_commit off (tests/testutil/server_harness.h)
+    testing::Postgres pg;
+    auto platform = MakePlatform(scratch.path + "/pg", pg.uri());
+    Account pg_account = Client(*platform, scratch.path + "/pg").VerifiedPerson();
+    for (auto& pool : pools)
+      rows.push_back(Run("postgresql", *platform, pg_account, pool.alg, pool));
+  }
+  std::printf("\nCA issuance vs raw CA-key signing (1 thread, ops/s; target issued/raw >= %.2f)"
+              "\n\n%-11s %-6s %11s %11s %11s %9s %11s\n",
+              kTarget, "backend", "alg", "raw sign/s", "issued/s", "issued/raw", "target",
+              "raw drift");
+  bool pass = true;
+  for (const Row& r : rows) {
+    bool ok = r.ratio() >= kTarget;
+    pass = pass && ok;
+    std::printf("%-11s %-6s %11.0f %11.0f %11.3f %9s %+10.1f%%\n", r.backend.c_str(),
+                r.alg.c_str(), r.raw(), r.issued, r.ratio(), ok ? "PASS" : "FAIL",
+                100 * (r.raw_after - r.raw_before) / r.raw_before);
+  }
+  std::printf("\nraw sign/s: mean of runs before and after issuing (drift: after vs before).\n");
+  for (size_t k = 0; k < two.size(); ++k) {
+    std::printf("info: sqlite %s issuance with 2 threads: %.0f /s (%.2fx one thread)\n",
+                rows[k].alg.c_str(), two[k], two[k] / rows[k].issued);
+  }
+  for (size_t k = 0; k < pools.size(); ++k) Phases(*sqlite, account, algs[k], pools[k], rows[k]);
+  // Like pkcs11_sign_bench, a missed target is reported, not an exit status.
+  std::printf("\nload at end %s; overall %s\n", LoadAverage().c_str(), pass ? "PASS" : "FAIL");
+  return 0;
+}
+
+}  // namespace
+}  // namespace sealkey::bench
+
+int main(int argc, char** argv) { return sealkey::bench::Main(argc, argv); }
