@@ -29,7 +29,7 @@ namespace {
 using nlohmann::json;
 
 struct OrderOptions {
-  std::string product, project, device, upload, signature, kind = "none", name, tax_id, address,
+  std::string product, project, device, cert_serial, upload, signature, kind = "none", name, tax_id, address,
       bank, code, method, payer_account, amount, tab = "all";
   int64_t id = 0;
 };
@@ -59,6 +59,17 @@ Status Create(const GlobalOptions& g, const OrderOptions& o) {
   }
   if (product.is_null()) {
     return Fail(ErrorCode::kNotFound, "no product on sale has this id", "--product");
+  }
+  if (product["kind"] == "seal") {
+    // A seal is bound to one of the account's certificates; no key is made.
+    json body = {{"product_id", o.product}, {"project_id", o.project}, {"cert_serial", o.cert_serial}};
+    auto order = ApiCall(g, Principal::kPerson, "POST", "/orders", &body);
+    if (!order) return Fail(order.error());
+    return Show(g, *order);
+  }
+  if (o.device.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "a certificate product needs the medium that makes the key",
+                "--device");
   }
   auto key = CallMedia(g, {{"op", "key.generate"}, {"device", o.device}, {"alg", product["alg"]},
                            {"usage", "sign"}, {"subject", "CN=sealkey order"}});
@@ -136,6 +147,21 @@ Status Install(const GlobalOptions& g, const OrderOptions& o) {
                 "the order is " + (*order)["state"].get<std::string>() + ", not issued", "order");
   }
   const json& r = (*order)["result"];
+  if (r.contains("seal_id")) {
+    // A seal order: the seal image goes into the medium (D10).
+    auto seal = ApiCall(g, Principal::kPerson, "GET", "/seals/" + std::to_string(r["seal_id"].get<int64_t>()));
+    if (!seal) return Fail(seal.error());
+    auto image = Base64Decode((*seal)["image"].get<std::string>());
+    if (!image) return Fail(ErrorCode::kMalformed, "the seal image is not base64", "seal");
+    auto written = CallMedia(g, {{"op", "seal.write"}, {"device", o.device},
+                                 {"name", (*seal)["name"]}, {"image", HexEncode(*image)}});
+    if (!written) return Fail(written.error());
+    auto done = Step(g, o.id, "installed", json::object());
+    if (!done) return Fail(done.error());
+    if (g.json) PrintJson(*written);
+    else std::cout << Tr("Seal written to the medium: ", "印章已写入介质：") << (*written)["ref"].get<std::string>() << "\n";
+    return Ok();
+  }
   json bundle = {{"certificate", {{"certificate", r["certificate"]}, {"serial", r["serial"]}}},
                  {"chain", r["chain"]}};
   if (r.contains("encryption")) {
@@ -171,7 +197,8 @@ void RegisterOrderCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* create = order->add_subcommand("create", "Start an order; the key pair is made in the medium");
   create->add_option("--product", o->product, "Product id (GET /products)")->required();
   create->add_option("--project", o->project, "Project id (from its QR code)");
-  create->add_option("--device,-d", o->device, "The medium that makes and keeps the key")->required();
+  create->add_option("--device,-d", o->device, "Certificate products: the medium that makes the key");
+  create->add_option("--cert-serial", o->cert_serial, "Seal products: the certificate the seal is bound to");
   On(create, ctx, o, Create);
   On(WithId(order, "agree", "Accept the privacy agreement", o), ctx, o, [](const GlobalOptions& g, const OrderOptions& o) -> Status {
     auto r = Step(g, o.id, "agreement", {{"agreement_version", "2026.1"}, {"agreed", true}});

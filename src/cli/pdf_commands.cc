@@ -134,13 +134,20 @@ Status Verify(const GlobalOptions& g, const PdfVerifyOptions& o) {
       }
     }
     if (!s.valid) ++bad;
-    json j = {{"field", s.field_name}, {"valid", s.valid}, {"sub_filter", s.sub_filter},
-              {"signer", s.signer_subject}, {"issuer", s.signer_issuer},
-              {"serial", s.signer_serial}, {"digest", s.digest}, {"name", s.name},
-              {"reason", s.reason}, {"location", s.location}, {"pdf_time", s.pdf_time},
+    json j = {{"field", s.field_name},
+              {"valid", s.valid},
+              {"sub_filter", s.sub_filter},
+              {"signer", s.signer_subject},
+              {"issuer", s.signer_issuer},
+              {"serial", s.signer_serial},
+              {"digest", s.digest},
+              {"name", s.name},
+              {"reason", s.reason},
+              {"location", s.location},
+              {"pdf_time", s.pdf_time},
               {"covers_whole_document", s.covers_whole_document},
-              {"byte_range", {s.ranges[0].offset, s.ranges[0].length, s.ranges[1].offset,
-                              s.ranges[1].length}},
+              {"byte_range",
+               {s.ranges[0].offset, s.ranges[0].length, s.ranges[1].offset, s.ranges[1].length}},
               {"signing_time", s.signing_time ? json(*s.signing_time) : json()},
               {"claimed_time", s.claimed_time ? json(*s.claimed_time) : json()}};
     if (s.error) {
@@ -150,7 +157,8 @@ Status Verify(const GlobalOptions& g, const PdfVerifyOptions& o) {
     arr.push_back(std::move(j));
     if (g.json) continue;
     std::cout << s.field_name << ": "
-              << (s.valid ? Tr("signature valid", "签名有效") : Tr("INVALID", "签名无效")) << "\n";
+              << (s.valid ? Tr("signature valid", "签名有效") : Tr("INVALID", "签名无效"))
+              << "\n";
     auto line = [](std::string_view label, const std::string& value) {
       if (!value.empty()) std::cout << "  " << PadLabel(label, 16) << value << "\n";
     };
@@ -158,19 +166,24 @@ Status Verify(const GlobalOptions& g, const PdfVerifyOptions& o) {
     line(Tr("Signer", "签名者"), s.signer_subject);
     line(Tr("Issuer", "颁发者"), s.signer_issuer);
     line(Tr("Sub filter", "签名格式"), s.sub_filter);
-    if (s.signing_time) line(Tr("Signed at", "签名时间"), FormatLocalTime(*s.signing_time));
-    else if (s.claimed_time) line(Tr("Signed at (/M)", "签名时间 (/M)"), FormatLocalTime(*s.claimed_time));
-    else line(Tr("Signed at (/M)", "签名时间 (/M)"), s.pdf_time);
+    // The CMS signingTime when there is one (adbe.pkcs7.detached), else the
+    // time the PDF claims (/M): inside the signed range, but only a claim.
+    if (s.signing_time) {
+      line(Tr("Signed at", "签名时间"), FormatLocalTime(*s.signing_time));
+    } else {
+      line(Tr("Signed at (/M)", "签名时间 (/M)"),
+           s.claimed_time ? FormatLocalTime(*s.claimed_time) : s.pdf_time);
+    }
     line(Tr("Reason", "原因"), s.reason);
     line(Tr("Location", "地点"), s.location);
     if (s.valid) line(Tr("Covers", "覆盖范围"), Coverage(s));
   }
   if (g.json) PrintJson({{"file", file}, {"valid", bad == 0}, {"signatures", arr}});
   if (bad > 0) {
-    return Fail(ErrorCode::kVerifyFailed,
-                std::to_string(bad) + " of " + std::to_string(sigs->size()) +
-                    " signature(s) do not verify",
-                "signature");
+    return Fail(
+        ErrorCode::kVerifyFailed,
+        std::to_string(bad) + " of " + std::to_string(sigs->size()) + " signature(s) do not verify",
+        "signature");
   }
   return Ok();
 }
@@ -206,7 +219,9 @@ bool WantsPdfSignature(const PdfSignOptions& o) {
 
 Status SignPdf(const GlobalOptions& g, const PdfSignOptions& o) {
   auto sub_filter = pdf::ParseSubFilter(o.sub_filter);
-  if (!sub_filter) return Fail(ErrorCode::kInvalidArgument, sub_filter.error().message, "--sub-filter");
+  if (!sub_filter) {
+    return Fail(ErrorCode::kInvalidArgument, sub_filter.error().message, "--sub-filter");
+  }
   auto input = ReadFile(o.in, "--in");
   if (!input) return Fail(input.error());
   if (AsChars(*input).substr(0, 5) != "%PDF-") {
@@ -234,7 +249,9 @@ Status SignPdf(const GlobalOptions& g, const PdfSignOptions& o) {
 
   auto prepared = pdf::PreparePdfSignature(*input, stamp);
   if (!prepared) return Fail(prepared.error());
-  json request = {{"op", "sign"}, {"device", o.device}, {"cert", o.cert},
+  json request = {{"op", "sign"},
+                  {"device", o.device},
+                  {"cert", o.cert},
                   {"content", HexEncode(prepared->SignedContent())}};
   if (*sub_filter == pdf::SubFilter::kCadesDetached) request["cades"] = true;
   auto r = CallMedia(g, request);
@@ -258,8 +275,11 @@ Status SignPdf(const GlobalOptions& g, const PdfSignOptions& o) {
   SEALKEY_RETURN_IF_ERROR(WriteFileAtomic(out, *signed_pdf, 0644));
   const pdf::PdfSignature& made = check->back();
   if (g.json) {
-    json j = {{"pdf", out}, {"field", made.field_name}, {"sub_filter", made.sub_filter},
-              {"page", o.page}, {"stamp", !stamp.image.empty()}};
+    json j = {{"pdf", out},
+              {"field", made.field_name},
+              {"sub_filter", made.sub_filter},
+              {"page", o.page},
+              {"stamp", !stamp.image.empty()}};
     if (!o.revocation.empty()) j["revocation"] = o.revocation;
     PrintJson(j);
   } else {
@@ -274,7 +294,8 @@ void RegisterPdfCommands(CLI::App& app, CommandContext& ctx) {
   pdf->require_subcommand(1);
   auto o = std::make_shared<PdfVerifyOptions>();
   CLI::App* verify = pdf->add_subcommand(
-      "verify", "Check every signature of a PDF with sealkey's verifier (SM2 too); exit 1 if any fails");
+      "verify",
+      "Check every signature of a PDF with sealkey's verifier (SM2 too); exit 1 if any fails");
   verify->add_option("FILE", o->file, "The PDF")->required();
   verify->add_option("--ca", o->ca,
                      "Also require each signer to be issued under this CA certificate (PEM/DER)");

@@ -22,8 +22,8 @@ struct PdfSignOptions {
   std::string seal;                   // --seal: a seal image on the medium
   std::string sub_filter = "adbe.pkcs7.detached";
   std::string reason, location;
-  size_t reserve = 16384;             // bytes kept for the CMS
-  std::string revocation;             // reported with --json (set by `sealkey sign`)
+  size_t reserve = 16384;  // bytes kept for the CMS
+  std::string revocation;  // reported with --json (set by `sealkey sign`)
 };
 
 // Adds the PDF options to `sealkey sign`.

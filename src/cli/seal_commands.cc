@@ -64,9 +64,12 @@ Status Delete(const GlobalOptions& g, const SealOptions& o) {
 
 }  // namespace
 
+void RegisterSealIssuedCommand(CLI::App& seal, CommandContext& ctx);  // seal_issued_commands.cc
+
 void RegisterSealCommands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* seal = app.add_subcommand("seal", "Seal images on a medium (D10)");
+  CLI::App* seal = app.add_subcommand("seal", "Seal images on a medium (D10) and my seals (B12)");
   seal->require_subcommand(1);
+  RegisterSealIssuedCommand(*seal, ctx);
   auto o = std::make_shared<SealOptions>();
   auto with_device = [&](CLI::App* c) {
     c->add_option("--device,-d", o->device, "Device id, serial or label")->required();

@@ -299,6 +299,23 @@ const std::vector<Migration>& Migrations() {
            "CREATE TABLE platform_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL,"
            " updated_at BIGINT NOT NULL)",
        }},
+      {10,
+       "seals (B12): seal orders bind a certificate; issued seals (image + GB/T 38540 SESeal)",
+       {
+           "ALTER TABLE orders ADD COLUMN bind_serial TEXT NOT NULL DEFAULT ''",
+           "CREATE TABLE seals ("
+           " id {ID},"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " order_id BIGINT NOT NULL REFERENCES orders (id),"
+           " name TEXT NOT NULL,"
+           " type TEXT NOT NULL,"
+           " cert_serial TEXT NOT NULL,"
+           " image_blob TEXT NOT NULL,"
+           " seal_blob TEXT NOT NULL,"
+           " valid_end BIGINT NOT NULL,"
+           " created_at BIGINT NOT NULL)",
+           "CREATE INDEX seals_account ON seals (account_id)",
+       }},
   };
   return kMigrations;
 }

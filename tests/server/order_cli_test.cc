@@ -221,6 +221,49 @@ TEST_P(OrderCliTest, CancelBeforePaymentAndRoleChecks) {
   EXPECT_EQ(PJ({"cert", "list", "-d", "d1"})["certificates"].size(), 0u);  // no key left behind
 }
 
+// B12: a personal seal bound to the person's SM2 certificate, through the
+// same order flow; the seal image lands in the medium and the GB/T 38540
+// structure names the certificate.
+TEST_P(OrderCliTest, PersonalSealBoundToACertificate) {
+  ASSERT_EQ(SkIn(op_, {"operator", "product", "add", "--id", "seal-personal", "--kind", "seal",
+                       "--name", "个人电子印章", "--seal-type", "personal", "--price", "50",
+                       "--roles", "natural_person"}).exit_code, 0);
+  // A seal needs a certificate of the right kind.
+  auto no_cert = P({"order", "create", "--product", "seal-personal", "--cert-serial", "ABCDEF"});
+  EXPECT_NE(no_cert.err.find("cert_serial: "), std::string::npos) << no_cert.err;
+  auto cert = PJ({"cert", "request", "-d", "d1"});
+  std::string serial = cert["serial"];
+  auto created = PJ({"order", "create", "--product", "seal-personal", "--cert-serial", serial});
+  std::string id = std::to_string(created["id"].get<int64_t>());
+  EXPECT_EQ(PJ({"order", "agree", id})["state"], "agreed");
+  testing::WriteFile(home_.File("form.pdf"), AsBytes("%PDF-1.4\n%filled form\n"));
+  EXPECT_EQ(PJ({"order", "form", id, "--upload", home_.File("form.pdf")})["state"], "form_submitted");
+  EXPECT_EQ(PJ({"order", "confirm", id})["state"], "confirmed");
+  EXPECT_EQ(PJ({"order", "invoice", id, "--kind", "none"})["state"], "invoice_set");
+  EXPECT_EQ(P({"sms", "send", "--phone", "13800138111", "--purpose", "authorise_order"}).exit_code, 0);
+  EXPECT_EQ(PJ({"order", "authorise", id, "--code",
+                server_->LatestSmsCode("+8613800138111", "authorise_order")})["state"], "authorised");
+  std::string ref = PJ({"order", "pay", id, "--method", "bank_transfer"})["remittance_ref"];
+  PJ({"order", "payer", id, "--name", "张三", "--account", "6222020000000001", "--amount", "50"});
+  ASSERT_EQ(SkIn(op_, {"operator", "order", "transfer", id, "--amount", "50.00"}).exit_code, 0);
+  auto approved = SkIn(op_, {"--json", "operator", "order", "approve", id});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  ASSERT_EQ(P({"order", "install", id, "-d", "d1"}).exit_code, 0);
+  auto media = P({"--json", "seal", "list", "-d", "d1"});
+  EXPECT_NE(media.out.find("张三"), std::string::npos) << media.out;
+  ASSERT_EQ(P({"seal", "issued", "--save-dir", home_.File("seals")}).exit_code, 0);
+  auto png = testing::ReadFileOrDie(home_.File("seals/seal-1.png"));
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(png[1], 'P');
+  auto asn1 = testing::RunCommand({"openssl", "asn1parse", "-inform", "DER", "-in",
+                                   home_.File("seals/seal-1.ses")});
+  EXPECT_EQ(asn1.exit_code, 0) << asn1.err;
+  EXPECT_NE(asn1.out.find(":ES"), std::string::npos) << asn1.out;
+  EXPECT_NE(asn1.out.find("SM2-with-SM3"), std::string::npos) << asn1.out;  // 1.2.156.10197.1.501
+  // Nothing is invoiced for an order without invoice details.
+  EXPECT_TRUE(PJ({"invoice", "list"})["invoices"].empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OrderCliTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "PostgreSQL" : "SQLite"; });
 

@@ -131,6 +131,8 @@ const std::map<std::string, Callers>& Matrix() {
       {"POST /api/v1/operator/statements", kOperatorOnly},
       {"POST /api/v1/operator/receiving-account", kOperatorOnly},
       {"GET /api/v1/invoices", kAnyPerson},
+      {"GET /api/v1/seals", kAnyPerson},
+      {"GET /api/v1/seals/{id}", kAnyPerson},
       {"POST /api/v1/invoices/{id}/retry", kAnyPerson},
       {"GET /api/v1/invoices/{id}/pdf", kAnyPerson},
       {"POST /api/v1/operator/invoice-seller", kOperatorOnly},

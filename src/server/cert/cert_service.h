@@ -91,6 +91,12 @@ class CertService {
   // The CA chain of a certificate (issuing CA first), PEM.
   std::vector<std::string> ChainOf(const std::string& ca_id) const;
   const CertPolicy& policy() const { return policy_; }
+  // The seal maker (E3): the CA of SM2 keys signs GB/T 38540 seals.
+  Result<const ca::CaContext*> SealMaker() const { return cas_.ForKey(crypto::KeyType::kSm2); }
+  // A certificate of `caller` (for binding a seal).
+  Result<CertRecord> Own(const Account& caller, const std::string& serial) {
+    return Get(caller, serial);
+  }
 
  private:
   Result<CertRecord> Load(const std::string& serial);

@@ -63,7 +63,8 @@ void RegisterOrderRoutes(Router& router, AccountService& accounts, Catalog& cata
                               {"preregistered", !pr->preregistered.empty()}});
   });
   router.Add("POST", "/api/v1/orders", OrderStep(accounts, [&orders](const Account& a, int64_t, const json& b) {
-    return orders.Create(a, b.value("product_id", ""), b.value("project_id", ""), b.value("csr", ""));
+    return orders.Create(a, b.value("product_id", ""), b.value("project_id", ""), b.value("csr", ""),
+                         b.value("cert_serial", ""));
   }));
   router.Add("GET", "/api/v1/orders", [&accounts, &orders](const HttpRequest& req) -> Result<HttpResponse> {
     auto a = accounts.Authenticate(req.BearerToken());
@@ -127,6 +128,30 @@ void RegisterOrderRoutes(Router& router, AccountService& accounts, Catalog& cata
                               {"account", {{"name", pay->account.name}, {"bank", pay->account.bank},
                                            {"number", pay->account.number}}},
                               {"redirect_url", pay->redirect_url}});
+  });
+  router.Add("GET", "/api/v1/seals", [&accounts, &orders](const HttpRequest& req) -> Result<HttpResponse> {
+    auto a = accounts.Authenticate(req.BearerToken());
+    if (!a) return Fail(a.error());
+    auto list = orders.Seals(*a);
+    if (!list) return Fail(list.error());
+    json arr = json::array();
+    for (const auto& s : *list) {
+      arr.push_back({{"id", s.id}, {"order_id", s.order_id}, {"name", s.name}, {"type", s.type},
+                     {"cert_serial", s.cert_serial}, {"valid_end", s.valid_end}});
+    }
+    return JsonResponse(200, {{"seals", arr}});
+  });
+  router.Add("GET", "/api/v1/seals/{id}", [&accounts, &orders](const HttpRequest& req) -> Result<HttpResponse> {
+    auto a = accounts.Authenticate(req.BearerToken());
+    if (!a) return Fail(a.error());
+    auto id = ParseId(req.Param("id"), "seal");
+    if (!id) return Fail(id.error());
+    auto s = orders.Seal(*a, *id);
+    if (!s) return Fail(s.error());
+    return JsonResponse(200, {{"id", s->id}, {"order_id", s->order_id}, {"name", s->name},
+                              {"type", s->type}, {"cert_serial", s->cert_serial},
+                              {"valid_end", s->valid_end}, {"image", Base64Encode(s->image)},
+                              {"seal", Base64Encode(s->seal)}});
   });
   router.Add("POST", "/api/v1/payments/notify/{provider}",
              [&orders, provider](const HttpRequest& req) -> Result<HttpResponse> {

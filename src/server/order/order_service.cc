@@ -78,7 +78,8 @@ Status OrderService::Move(int64_t id, const std::string& from, const std::string
 }
 
 Result<Order> OrderService::Create(const Account& caller, const std::string& product_id,
-                                   const std::string& project_id, const std::string& csr) {
+                                   const std::string& project_id, const std::string& csr,
+                                   const std::string& bind_serial) {
   auto product = catalog_.GetProduct(product_id);
   if (!product) return Fail(product.error());
   if (!product->active) {
@@ -110,17 +111,17 @@ Result<Order> OrderService::Create(const Account& caller, const std::string& pro
     auto checked = ca::CheckCsr(AsBytes(csr), {*alg});
     if (!checked) return Fail(checked.error());
   } else {
-    return Fail(Bilingual(ErrorCode::kUnsupported, "seal orders are not available yet",
-                          "暂不支持印章订单", "product_id"));
+    SEALKEY_RETURN_IF_ERROR(CheckSealBinding(caller, *product, bind_serial));
   }
   long long now = clock_.NowUnixSeconds(), account = caller.id, identity = caller.identity_id,
             amount = product->price_fen, id = 0;
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
     sql << "INSERT INTO orders (account_id, identity_id, product_id, project_id, state, csr,"
-           " amount_fen, created_at, updated_at) VALUES (:a, :i, :p, :j, 'created', :c, :m, :t,"
-           " :u) RETURNING id",
+           " amount_fen, bind_serial, created_at, updated_at) VALUES (:a, :i, :p, :j, 'created',"
+           " :c, :m, :b, :t, :u) RETURNING id",
         soci::use(account), soci::use(identity), soci::use(product_id), soci::use(project_id),
-        soci::use(csr), soci::use(amount), soci::use(now), soci::use(now), soci::into(id);
+        soci::use(csr), soci::use(amount), soci::use(bind_serial), soci::use(now),
+        soci::use(now), soci::into(id);
     return Ok();
   }));
   return Load(id);
@@ -287,6 +288,7 @@ Result<std::vector<Order>> OrderService::Queue(const std::string& state, int lim
 Status OrderService::Issue(const Order& o) {
   auto product = catalog_.GetProduct(o.product_id);
   if (!product) return Fail(product.error());
+  if (product->kind == "seal") return IssueSeal(o, *product);
   // Issue as the identity that placed the order.
   Account as;
   as.id = o.account_id;

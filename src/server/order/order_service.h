@@ -60,6 +60,15 @@ struct PaymentInstructions {
   std::string redirect_url;    // online: the provider's payment page
 };
 
+// An issued electronic seal (B12): the image and the GB/T 38540 SESeal that
+// binds it to a certificate, signed by the seal maker.
+struct SealRecord {
+  int64_t id = 0, order_id = 0, valid_end = 0, created_at = 0;
+  std::string name, type, cert_serial;
+  Bytes image;  // PNG
+  Bytes seal;   // SESeal DER
+};
+
 class PaymentProvider;
 class InvoiceService;
 
@@ -74,8 +83,11 @@ class OrderService {
   void SetInvoices(InvoiceService* invoices) { invoices_ = invoices; }
 
   // Applicant steps (order_service.cc).
+  // Certificate products carry the CSR; seal products name the caller's
+  // certificate the seal is bound to (`bind_serial`).
   Result<Order> Create(const Account& caller, const std::string& product_id,
-                       const std::string& project_id, const std::string& csr);
+                       const std::string& project_id, const std::string& csr,
+                       const std::string& bind_serial = "");
   Result<Order> Agree(const Account& caller, int64_t id, const std::string& version, bool agreed);
   Result<Order> SubmitForm(const Account& caller, int64_t id, const std::string& kind,
                            ByteView file);
@@ -100,6 +112,10 @@ class OrderService {
   // The provider's notification, already verified by the provider.
   Status SettleOnline(const std::string& provider_ref, int64_t amount_fen);
 
+  // Seals (order_seal.cc).
+  Result<std::vector<SealRecord>> Seals(const Account& caller);
+  Result<SealRecord> Seal(const Account& caller, int64_t id);
+
   // Operator review (order_service.cc): approve issues at once.
   Result<std::vector<Order>> Queue(const std::string& state, int limit);
   Result<Order> Review(const std::string& op, int64_t id, bool approve, const std::string& reason);
@@ -112,6 +128,8 @@ class OrderService {
               const std::string& actor);
   Error WrongState(const Order& o, const char* step) const;
   Status Issue(const Order& o);
+  Status IssueSeal(const Order& o, const Product& product);
+  Status CheckSealBinding(const Account& caller, const Product& product, const std::string& serial);
 
   store::Database& db_;
   Catalog& catalog_;
