@@ -84,8 +84,8 @@ Result<SealImage> LoadJpeg(ByteView b) {
     }
     size_t length = static_cast<size_t>(b[pos + 2]) << 8 | b[pos + 3];
     if (length < 2 || pos + 2 + length > b.size()) return Fail(BadImage("damaged JPEG"));
-    bool sof = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 &&
-               marker != 0xcc;
+    bool sof =
+        marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
     if (sof) {
       if (length < 8) return Fail(BadImage("damaged JPEG"));
       const uint8_t* f = &b[pos + 4];
@@ -135,21 +135,21 @@ Result<std::vector<NewObject>> AppearanceObjects(const SealImage* image, double 
   const double scale = std::min(width / image->width, height / image->height);
   const double w = image->width * scale, h = image->height * scale;
   const std::string content = "q " + FormatNumber(w) + " 0 0 " + FormatNumber(h) + " " +
-                              FormatNumber((width - w) / 2) + " " +
-                              FormatNumber((height - h) / 2) + " cm /Im0 Do Q";
+                              FormatNumber((width - w) / 2) + " " + FormatNumber((height - h) / 2) +
+                              " cm /Im0 Do Q";
   form += " /Resources << /XObject << /Im0 " + Ref(image_num) + " >> >>";
   out.push_back({form_num, 0, StreamBody(form, AsBytes(content))});
 
   std::string dims = "/Type /XObject /Subtype /Image /Width " + std::to_string(image->width) +
                      " /Height " + std::to_string(image->height) + " /BitsPerComponent 8";
-  std::string image_dict = dims + " /ColorSpace " + image->color_space + " /Filter " +
-                           image->filter;
+  std::string image_dict =
+      dims + " /ColorSpace " + image->color_space + " /Filter " + image->filter;
   if (!image->alpha.empty()) image_dict += " /SMask " + Ref(smask_num);
   out.push_back({image_num, 0, StreamBody(image_dict, image->data)});
   if (!image->alpha.empty()) {
-    out.push_back({smask_num, 0,
-                   StreamBody(dims + " /ColorSpace /DeviceGray /Filter /FlateDecode",
-                              image->alpha)});
+    out.push_back(
+        {smask_num, 0,
+         StreamBody(dims + " /ColorSpace /DeviceGray /Filter /FlateDecode", image->alpha)});
   }
   return out;
 }

@@ -61,10 +61,10 @@ struct ByteRange {
 };
 
 struct PreparedPdf {
-  Bytes bytes;                   // the whole file, /Contents still zeros
+  Bytes bytes;                      // the whole file, /Contents still zeros
   std::array<ByteRange, 2> ranges;  // /ByteRange: before and after /Contents
-  size_t contents_offset = 0;    // the first hex digit of /Contents
-  size_t contents_size = 0;      // bytes of DER /Contents can take
+  size_t contents_offset = 0;       // the first hex digit of /Contents
+  size_t contents_size = 0;         // bytes of DER /Contents can take
 
   // The bytes the CMS signs: ranges[0] || ranges[1].
   Bytes SignedContent() const;
@@ -80,22 +80,22 @@ Result<Bytes> FinishPdfSignature(PreparedPdf prepared, ByteView cms_der);
 
 struct PdfSignature {
   std::string field_name;
-  std::string sub_filter;                // e.g. "adbe.pkcs7.detached"
-  std::string name, reason, location;    // from the signature dictionary
-  std::string pdf_time;                  // /M as written
-  std::optional<int64_t> claimed_time;   // /M in Unix seconds, when it parses
+  std::string sub_filter;               // e.g. "adbe.pkcs7.detached"
+  std::string name, reason, location;   // from the signature dictionary
+  std::string pdf_time;                 // /M as written
+  std::optional<int64_t> claimed_time;  // /M in Unix seconds, when it parses
   std::array<ByteRange, 2> ranges;
   // ByteRange reaches the end of the file: nothing was appended after this
   // signature. An earlier signature of a document signed again is false.
   bool covers_whole_document = false;
   bool valid = false;
-  std::optional<Error> error;            // why it is not valid
+  std::optional<Error> error;  // why it is not valid
   // From the CMS, when it parsed:
   std::string signer_subject, signer_issuer, signer_serial;
-  std::optional<int64_t> signing_time;   // the CMS signingTime attribute
-  std::string digest;                    // e.g. "SHA-256", "SM3"
-  Bytes signer_certificate;              // DER, for chain checks by the caller
-  std::vector<Bytes> certificates;       // every certificate the CMS embeds (DER)
+  std::optional<int64_t> signing_time;  // the CMS signingTime attribute
+  std::string digest;                   // e.g. "SHA-256", "SM3"
+  Bytes signer_certificate;             // DER, for chain checks by the caller
+  std::vector<Bytes> certificates;      // every certificate the CMS embeds (DER)
 };
 
 // Every signature field with a value, in form order. Each one is checked:

@@ -6,6 +6,7 @@
 #include <set>
 
 #include <qpdf/QPDFAcroFormDocumentHelper.hh>
+#include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 
 #include "base/encoding.h"
@@ -145,8 +146,8 @@ void LinkField(QPDF& qpdf, QPDFObjectHandle page, int widget, int& next,
     objects.push_back(NewVersion(annots, internal::UnparseArrayAppend(annots, Ref(widget))));
   } else {
     objects.push_back(NewVersion(
-        page, internal::UnparseDict(page, {{"/Annots", internal::UnparseArrayAppend(
-                                                           annots, Ref(widget))}})));
+        page, internal::UnparseDict(
+                  page, {{"/Annots", internal::UnparseArrayAppend(annots, Ref(widget))}})));
   }
 
   QPDFObjectHandle root = qpdf.getRoot();
@@ -154,7 +155,8 @@ void LinkField(QPDF& qpdf, QPDFObjectHandle page, int widget, int& next,
   if (!form.isDictionary()) {
     int form_num = next++;
     objects.push_back({form_num, 0, ToBody("<< /Fields [" + Ref(widget) + "] /SigFlags 3 >>")});
-    objects.push_back(NewVersion(root, internal::UnparseDict(root, {{"/AcroForm", Ref(form_num)}})));
+    objects.push_back(
+        NewVersion(root, internal::UnparseDict(root, {{"/AcroForm", Ref(form_num)}})));
     return;
   }
   long long flags = 0;
@@ -211,6 +213,15 @@ Result<PreparedPdf> PreparePdfSignature(ByteView pdf, const StampOptions& o) {
 
   return internal::Guard("cannot prepare the PDF", [&]() -> Result<PreparedPdf> {
     const auto& pages = qpdf.getAllPages();
+    // Damage qpdf works around (an object not where the table says, a
+    // broken page tree) would be baked into the update: refuse instead.
+    if (qpdf.anyWarnings()) {
+      std::vector<QPDFExc> warnings = qpdf.getWarnings();
+      return Fail(ErrorCode::kMalformed,
+                  std::string("the PDF is damaged (") + warnings.front().what() +
+                      "); repair it first, e.g. qpdf in.pdf out.pdf",
+                  "pdf");
+    }
     if (static_cast<size_t>(o.page) > pages.size()) {
       return Fail(ErrorCode::kOutOfRange,
                   "the document has " + std::to_string(pages.size()) + " page(s)", "page");
@@ -232,10 +243,9 @@ Result<PreparedPdf> PreparePdfSignature(ByteView pdf, const StampOptions& o) {
     // Section 12.7.4.5 with 12.5.6.19: one dictionary that is both the
     // field and its widget; /F 4 prints it.
     objects.push_back({widget, 0,
-                       ToBody("<< /Type /Annot /Subtype /Widget /FT /Sig /T " +
-                              Text(*field_name) + " /V " + Ref(sig) + " /F 4 /P " +
-                              page.unparse() + " /Rect " + *rect + " /AP << /N " + Ref(form) +
-                              " >> >>")});
+                       ToBody("<< /Type /Annot /Subtype /Widget /FT /Sig /T " + Text(*field_name) +
+                              " /V " + Ref(sig) + " /F 4 /P " + page.unparse() + " /Rect " + *rect +
+                              " /AP << /N " + Ref(form) + " >> >>")});
     auto appearance = internal::AppearanceObjects(image ? &*image : nullptr, o.width, o.height,
                                                   form, image_num, smask_num);
     if (!appearance) return Fail(appearance.error());
@@ -260,8 +270,8 @@ Result<PreparedPdf> PreparePdfSignature(ByteView pdf, const StampOptions& o) {
     out.ranges = {ByteRange{0, hole_begin}, ByteRange{hole_end, out.bytes.size() - hole_end}};
     out.contents_offset = hole_begin + 1;
     out.contents_size = o.contents_size;
-    std::string fixed = "[0 " + std::to_string(hole_begin) + " " + std::to_string(hole_end) +
-                        " " + std::to_string(out.ranges[1].length);
+    std::string fixed = "[0 " + std::to_string(hole_begin) + " " + std::to_string(hole_end) + " " +
+                        std::to_string(out.ranges[1].length);
     fixed += std::string(kByteRangePlaceholder.size() - fixed.size() - 1, ' ') + "]";
     std::copy(fixed.begin(), fixed.end(), out.bytes.begin() + range_at);
     return out;

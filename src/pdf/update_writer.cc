@@ -106,8 +106,8 @@ Result<WrittenUpdate> WriteIncrementalUpdate(SourcePdf& src, const std::vector<N
     if (!packed) return Fail(packed.error());
     Append(out.file, std::to_string(xref_num) + " 0 obj\n");
     Bytes body = StreamBody("/Type /XRef /Size " + std::to_string(size + 1) + carried + prev +
-                                " /W [1 " + std::to_string(offset_width) + " 2] /Index [" +
-                                index + " ] /Filter /FlateDecode",
+                                " /W [1 " + std::to_string(offset_width) + " 2] /Index [" + index +
+                                " ] /Filter /FlateDecode",
                             *packed);
     out.file.insert(out.file.end(), body.begin(), body.end());
     Append(out.file, "\nendobj\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n");

@@ -21,8 +21,8 @@ struct NewObject {
 };
 
 struct WrittenUpdate {
-  Bytes file;                       // original || update
-  std::map<int, size_t> offsets;    // object number -> offset of "num gen obj"
+  Bytes file;                     // original || update
+  std::map<int, size_t> offsets;  // object number -> offset of "num gen obj"
 };
 
 // Appends `objects` (new numbers, or new versions of existing objects with

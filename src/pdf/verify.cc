@@ -50,8 +50,7 @@ std::optional<int64_t> ParsePdfDate(std::string_view d) {
     digits(2, om);
     offset = sign * (oh * 3600 + om * 60);
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
   tm.tm_year = year - 1900;
@@ -82,8 +81,8 @@ size_t DerTlvLength(ByteView der) {
 // The gap /ByteRange leaves must be exactly the /Contents hex string of
 // this signature dictionary: '<' hex '>' right after "/Contents", inside
 // the object that holds the dictionary, equal to what qpdf parsed.
-Result<Bytes> HoleContents(internal::SourcePdf& src, QPDFObjectHandle holder,
-                           QPDFObjectHandle sig, size_t begin, size_t end) {
+Result<Bytes> HoleContents(internal::SourcePdf& src, QPDFObjectHandle holder, QPDFObjectHandle sig,
+                           size_t begin, size_t end) {
   ByteView b = src.bytes();
   auto bad = [](const std::string& why) {
     return Fail(ErrorCode::kVerifyFailed, "/ByteRange does not skip exactly /Contents: " + why,

@@ -27,7 +27,10 @@ class PdfCliTest : public ::testing::Test {
   void TearDown() override { Sk({"agent", "stop"}); }
   std::string F(const std::string& name) { return dir_.File(name); }
   CommandResult Sk(std::vector<std::string> args, const std::string& stdin_data = "") {
-    std::vector<std::string> argv = {"env", "-u", "SEALKEY_PIN", "SEALKEY_LANG=en",
+    std::vector<std::string> argv = {"env",
+                                     "-u",
+                                     "SEALKEY_PIN",
+                                     "SEALKEY_LANG=en",
                                      "SEALKEY_HOME=" + F("home"),
                                      sealkey::testing::BinPath("sealkey")};
     if (!stdin_data.empty()) argv.push_back("--pin-stdin");
@@ -63,9 +66,9 @@ class PdfCliTest : public ::testing::Test {
 };
 
 TEST_F(PdfCliTest, StampsSignsAndVerifies) {
-  auto created = Sk({"device", "create", "--label", "pdfdev", "--kdf", "pbkdf2-sm3",
-                     "--kdf-iterations", "1000"},
-                    "123456\n87654321\n");
+  auto created = Sk(
+      {"device", "create", "--label", "pdfdev", "--kdf", "pbkdf2-sm3", "--kdf-iterations", "1000"},
+      "123456\n87654321\n");
   ASSERT_EQ(created.exit_code, 0) << created.err;
   const std::string p256 = KeyWithCertificate(crypto::KeyAlg::kEcP256, "王五");
   const std::string sm2 = KeyWithCertificate(crypto::KeyAlg::kSm2, "赵六");
@@ -75,9 +78,10 @@ TEST_F(PdfCliTest, StampsSignsAndVerifies) {
   WriteFile(F("seal.png"), testing::SealPng(160));
 
   // A stamp from a file, ETSI.CAdES.detached.
-  auto s1 = Sk({"sign", "-d", "pdfdev", "-c", p256, "--in", doc, "--stamp", F("seal.png"),
-                "--x", "40", "--y", "40", "--width", "120", "--sub-filter", "cades", "--reason",
-                "同意", "--location", "上海", "--pdf-out", F("signed.pdf")},
+  auto s1 = Sk({"sign", "-d",         "pdfdev",      "-c",           p256,           "--in",
+                doc,    "--stamp",    F("seal.png"), "--x",          "40",           "--y",
+                "40",   "--width",    "120",         "--sub-filter", "cades",        "--reason",
+                "同意", "--location", "上海",        "--pdf-out",    F("signed.pdf")},
                kPin);
   ASSERT_EQ(s1.exit_code, 0) << s1.err;
   EXPECT_NE(s1.out.find("Signed PDF"), std::string::npos) << s1.out;
@@ -118,9 +122,9 @@ TEST_F(PdfCliTest, StampsSignsAndVerifies) {
   EXPECT_EQ(report.invalid, 0) << report.out;
 
   // SM2 through the medium: only sealkey's verifier can check it.
-  auto s3 = Sk({"sign", "-d", "pdfdev", "-c", sm2, "--in", F("twice.pdf"), "--pdf-out",
-                F("thrice.pdf")},
-               kPin);
+  auto s3 =
+      Sk({"sign", "-d", "pdfdev", "-c", sm2, "--in", F("twice.pdf"), "--pdf-out", F("thrice.pdf")},
+         kPin);
   ASSERT_EQ(s3.exit_code, 0) << s3.err;
   auto v3 = Sk({"--json", "pdf", "verify", F("thrice.pdf")});
   EXPECT_EQ(v3.exit_code, 0) << v3.err;
@@ -138,9 +142,8 @@ TEST_F(PdfCliTest, StampsSignsAndVerifies) {
 
   // --stamp on something that is not a PDF.
   WriteFile(F("note.txt"), AsBytes("not a pdf"));
-  auto not_pdf = Sk({"sign", "-d", "pdfdev", "-c", p256, "--in", F("note.txt"), "--stamp",
-                     F("seal.png")},
-                    kPin);
+  auto not_pdf = Sk(
+      {"sign", "-d", "pdfdev", "-c", p256, "--in", F("note.txt"), "--stamp", F("seal.png")}, kPin);
   EXPECT_EQ(not_pdf.exit_code, 1);
   EXPECT_NE(not_pdf.err.find("%PDF-"), std::string::npos) << not_pdf.err;
 }

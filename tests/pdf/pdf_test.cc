@@ -60,8 +60,8 @@ TEST_F(PdfTest, EveryKeyTypeAndSubFilterVerifies) {
   Bytes original = ReadFileOrDie(testing::MakeTextPdf(dir_, "doc.pdf"));
   for (KeyAlg alg : {KeyAlg::kRsa2048, KeyAlg::kEcP256, KeyAlg::kSm2}) {
     for (SubFilter f : {SubFilter::kPkcs7Detached, SubFilter::kCadesDetached}) {
-      const std::string name = std::string(crypto::KeyAlgToken(alg)) + "-" +
-                               std::string(SubFilterName(f)) + ".pdf";
+      const std::string name =
+          std::string(crypto::KeyAlgToken(alg)) + "-" + std::string(SubFilterName(f)) + ".pdf";
       SCOPED_TRACE(name);
       const StampOptions options = Stamp(f);
       Bytes signed_pdf = SignPdfWith(original, IdentityFor(alg), options);
@@ -137,7 +137,8 @@ TEST_F(PdfTest, HandWrittenPdfWithInheritedMediaBox) {
 
 TEST_F(PdfTest, TamperingInEitherRangeIsDetected) {
   Bytes original = ReadFileOrDie(testing::MakeTextPdf(dir_, "doc.pdf"));
-  Bytes good = SignPdfWith(original, IdentityFor(KeyAlg::kEcP256), Stamp(SubFilter::kPkcs7Detached));
+  Bytes good =
+      SignPdfWith(original, IdentityFor(KeyAlg::kEcP256), Stamp(SubFilter::kPkcs7Detached));
   ASSERT_FALSE(good.empty());
   auto sigs = VerifyPdfSignatures(good);
   ASSERT_OK(sigs);
@@ -197,7 +198,8 @@ TEST_F(PdfTest, NoChangedByteInTheRangesKeepsItValid) {
 
 TEST_F(PdfTest, SecondSignatureKeepsTheFirstValid) {
   Bytes original = ReadFileOrDie(testing::MakeTextPdf(dir_, "doc.pdf"));
-  Bytes once = SignPdfWith(original, IdentityFor(KeyAlg::kEcP256), Stamp(SubFilter::kPkcs7Detached));
+  Bytes once =
+      SignPdfWith(original, IdentityFor(KeyAlg::kEcP256), Stamp(SubFilter::kPkcs7Detached));
   ASSERT_FALSE(once.empty());
   StampOptions second = Stamp(SubFilter::kCadesDetached);
   second.x = 300;
@@ -245,9 +247,9 @@ TEST_F(PdfTest, TheSealIsDrawnInsideTheRectangleOnly) {
   // 40..160 and rows 293..413 from the top-left; the disc fills 90% of it.
   const int top = 453 - 160;
   EXPECT_FALSE(before.IsRed(100, top + 60));
-  EXPECT_TRUE(after.IsRed(100, top + 60));    // centre
-  EXPECT_TRUE(after.IsRed(100, top + 15));    // near the top of the disc
-  EXPECT_TRUE(after.IsWhite(43, top + 3));    // a corner: transparent (soft mask)
+  EXPECT_TRUE(after.IsRed(100, top + 60));  // centre
+  EXPECT_TRUE(after.IsRed(100, top + 15));  // near the top of the disc
+  EXPECT_TRUE(after.IsWhite(43, top + 3));  // a corner: transparent (soft mask)
   int red_outside = 0, red_inside = 0;
   for (int y = 0; y < after.height; ++y) {
     for (int x = 0; x < after.width; ++x) {
@@ -288,11 +290,21 @@ TEST_F(PdfTest, Refusals) {
 
   // Encrypted documents.
   WriteFile(F("plain.pdf"), pdf);
-  auto enc = RunCommand({"qpdf", "--encrypt", "", "owner", "256", "--", F("plain.pdf"),
-                         F("enc.pdf")});
+  auto enc =
+      RunCommand({"qpdf", "--encrypt", "", "owner", "256", "--", F("plain.pdf"), F("enc.pdf")});
   ASSERT_EQ(enc.exit_code, 0) << enc.err;
-  EXPECT_ERROR_CODE(PreparePdfSignature(ReadFileOrDie(F("enc.pdf")), Stamp(SubFilter::kPkcs7Detached)),
-                    ErrorCode::kUnsupported);
+  EXPECT_ERROR_CODE(
+      PreparePdfSignature(ReadFileOrDie(F("enc.pdf")), Stamp(SubFilter::kPkcs7Detached)),
+      ErrorCode::kUnsupported);
+  // A damaged cross-reference table (object 1 is not at 19) is refused,
+  // while the verifier still reads what it can.
+  Bytes damaged = pdf;
+  size_t entry = AsChars(damaged).find("0000000009 00000 n");
+  ASSERT_NE(entry, std::string::npos);
+  damaged[entry + 8] = '1';
+  EXPECT_ERROR_CODE(PreparePdfSignature(damaged, Stamp(SubFilter::kPkcs7Detached)),
+                    ErrorCode::kMalformed);
+  EXPECT_OK(VerifyPdfSignatures(damaged));
   // A certified document that allows no changes (DocMDP P=1).
   Bytes certified = testing::HandWrittenPdf(
       "/Perms << /DocMDP << /Type /Sig /Reference [ << /Type /SigRef /TransformMethod /DocMDP "
@@ -303,6 +315,20 @@ TEST_F(PdfTest, Refusals) {
   auto none = VerifyPdfSignatures(pdf);
   ASSERT_OK(none);
   EXPECT_TRUE(none->empty());
+}
+
+TEST_F(PdfTest, JpegStampIsEmbeddedAsIs) {
+  std::string text = testing::MakeTextPdf(dir_, "doc.pdf");
+  auto r = RunCommand({"pdftoppm", "-jpeg", "-r", "30", "-singlefile", text, F("picture")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  StampOptions o = Stamp(SubFilter::kPkcs7Detached);
+  o.image = ReadFileOrDie(F("picture.jpg"));
+  Bytes signed_pdf = SignPdfWith(testing::HandWrittenPdf(), IdentityFor(KeyAlg::kEcP256), o);
+  ASSERT_FALSE(signed_pdf.empty());
+  EXPECT_NE(AsChars(signed_pdf).find("/Filter /DCTDecode"), std::string::npos);
+  EXPECT_NE(AsChars(signed_pdf).find(AsChars(o.image)), std::string::npos);
+  std::string path = Save("jpeg.pdf", signed_pdf);
+  EXPECT_EQ(Pdfsig(path).valid, 1);
 }
 
 TEST_F(PdfTest, InvisibleSignature) {

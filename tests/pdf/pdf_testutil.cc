@@ -45,12 +45,12 @@ const Identity& IdentityFor(crypto::KeyAlg alg) {
   auto it = cache.find(alg);
   if (it != cache.end()) return it->second;
   auto ca_key = crypto::PrivateKey::Generate(alg).value();
-  auto ca = Issue("/C=CN/O=测试 CA/CN=Test Root CA", ca_key.Public().value(), ca_key, nullptr,
-                  true);
+  auto ca =
+      Issue("/C=CN/O=测试 CA/CN=Test Root CA", ca_key.Public().value(), ca_key, nullptr, true);
   auto key = crypto::PrivateKey::Generate(alg).value();
   auto cert = Issue("/C=CN/O=测试单位/CN=张三", key.Public().value(), ca_key, &ca, false);
-  return cache.emplace(alg, Identity{std::move(ca_key), std::move(ca), std::move(key),
-                                     std::move(cert)})
+  return cache
+      .emplace(alg, Identity{std::move(ca_key), std::move(ca), std::move(key), std::move(cert)})
       .first->second;
 }
 
@@ -61,8 +61,9 @@ Bytes SealPng(int size) {
     raw.push_back(0);  // filter: none
     for (int x = 0; x < size; ++x) {
       bool in = (x - c) * (x - c) + (y - c) * (y - c) <= r * r;
-      raw.insert(raw.end(), {static_cast<uint8_t>(in ? 220 : 0), static_cast<uint8_t>(in ? 20 : 0),
-                             static_cast<uint8_t>(in ? 20 : 0), static_cast<uint8_t>(in ? 255 : 0)});
+      raw.insert(raw.end(),
+                 {static_cast<uint8_t>(in ? 220 : 0), static_cast<uint8_t>(in ? 20 : 0),
+                  static_cast<uint8_t>(in ? 20 : 0), static_cast<uint8_t>(in ? 255 : 0)});
     }
   }
   uLongf packed_size = compressBound(raw.size());
@@ -81,8 +82,8 @@ Bytes SealPng(int size) {
 }
 
 std::string MakeTextPdf(const sealkey::testing::TempDir& dir, const std::string& name) {
-  sealkey::testing::WriteFile(dir.File(name + ".txt"),
-                              AsBytes("采购合同\n甲方：测试单位\n乙方：示例公司\n"));
+  const std::string text = "采购合同\n甲方：测试单位\n乙方：示例公司\n";
+  sealkey::testing::WriteFile(dir.File(name + ".txt"), AsBytes(text));
   auto r = RunCommand({"pango-view", "-q", "--font=WenQuanYi Zen Hei 14", "--dpi=72",
                        "--margin=200", "-o", dir.File(name), dir.File(name + ".txt")});
   EXPECT_EQ(r.exit_code, 0) << r.err;

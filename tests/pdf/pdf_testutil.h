@@ -48,7 +48,7 @@ bool QpdfCheck(const std::string& path, std::string* output);
 struct Raster {
   int width = 0, height = 0;
   Bytes rgb;
-  bool IsRed(int x, int y) const;    // pixel coordinates, origin top-left
+  bool IsRed(int x, int y) const;  // pixel coordinates, origin top-left
   bool IsWhite(int x, int y) const;
 };
 // pdftoppm at 72 dpi (one pixel per point) of page `page`.
