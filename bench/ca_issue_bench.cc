@@ -309,7 +309,7 @@ void Phases(Platform& p, const Account& account, CsrPool& pool, const Row& row) 
   line("Certificate::Info + key hash (SPKI DER, SHA-256)", us[kInfo]);
   line("ChainOf (PEM of the chain)", us[kChain]);
   line("transaction with audit append only (BEGIN..COMMIT)", us[kAudit]);
-  line("rest: certificate INSERT, JSON (by difference)", rest);
+  line("rest: cert INSERT, JSON, colder caches (difference)", rest);
   auto projected = [&](const char* what, double minus) {
     double rate = 1e6 / (total - minus);
     std::printf("  without %-44s %9.0f /s = %.3f of raw\n", what, rate, rate * us[kSign] / 1e6);

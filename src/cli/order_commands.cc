@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/atomic_file.h"
 #include "base/encoding.h"
 #include "base/file.h"
 #include "cli/account_session.h"
@@ -29,7 +30,7 @@ namespace {
 using nlohmann::json;
 
 struct OrderOptions {
-  std::string product, project, device, cert_serial, upload, signature, kind = "none", name, tax_id, address,
+  std::string product, project, device, cert_serial, email, out, upload, signature, kind = "none", name, tax_id, address,
       bank, code, method, payer_account, amount, tab = "all";
   int64_t id = 0;
 };
@@ -209,6 +210,25 @@ void RegisterOrderCommands(CLI::App& app, CommandContext& ctx) {
   form->add_option("--upload", o->upload, "The filled form (PDF, JPEG or PNG)");
   form->add_option("--signature", o->signature, "A handwritten signature image (PNG) to sign online");
   On(form, ctx, o, Form);
+  CLI::App* tmpl = WithId(order, "form-template", "E-mail the blank application form", o);
+  tmpl->add_option("--email", o->email, "Where to send it")->required();
+  On(tmpl, ctx, o, [](const GlobalOptions& g, const OrderOptions& o) -> Status {
+    auto r = Step(g, o.id, "form-template", {{"email", o.email}});
+    if (!r) return Fail(r.error());
+    if (!g.json) std::cout << Tr("Sent to ", "已发送至 ") << o.email << "\n";
+    return Ok();
+  });
+  CLI::App* form_file = WithId(order, "form-file", "Save the submitted application form", o);
+  form_file->add_option("--out,-o", o->out, "Where to write it")->required();
+  On(form_file, ctx, o, [](const GlobalOptions& g, const OrderOptions& o) -> Status {
+    auto c = ConnectWithSession(g);
+    if (!c) return Fail(c.error());
+    auto bytes = c->api.Call("GET", "/orders/" + std::to_string(o.id) + "/form");
+    if (!bytes) return Fail(bytes.error());
+    SEALKEY_RETURN_IF_ERROR(WriteFileAtomic(o.out, AsBytes(*bytes), 0644));
+    if (!g.json) std::cout << Tr("Saved ", "已保存 ") << o.out << "\n";
+    return Ok();
+  });
   On(WithId(order, "confirm", "Confirm the details", o), ctx, o, [](const GlobalOptions& g, const OrderOptions& o) -> Status {
     auto r = Step(g, o.id, "confirm", json::object());
     if (!r) return Fail(r.error());

@@ -80,8 +80,32 @@ class OrderCliTest : public PlatformCliTest {
     EXPECT_NE(early.err.find("state: "), std::string::npos) << early.err;
     EXPECT_EQ(State(id), "created");
     EXPECT_EQ(PJ({"order", "agree", id})["state"], "agreed");
-    testing::WriteFile(home_.File("sig.png"), Bytes{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 1});
+    // The blank form goes out by e-mail (the outbox carries the PDF).
+    EXPECT_NE(P({"order", "form-template", id, "--email", "not-an-address"}).err.find("email: "),
+              std::string::npos);
+    EXPECT_EQ(P({"order", "form-template", id, "--email", "zhangsan@example.com"}).exit_code, 0);
+    Bytes mail_bytes = testing::ReadFileOrDie(server_->data_dir() + "/outbox/mail.jsonl");
+    std::string mail(mail_bytes.begin(), mail_bytes.end());
+    json last = json::parse(mail.substr(mail.rfind('\n', mail.size() - 2) + 1));
+    EXPECT_EQ(last["to"], "zhangsan@example.com");
+    auto blank = Base64Decode(last["attachments"][0]["base64"].get<std::string>());
+    EXPECT_TRUE(blank.has_value());
+    testing::WriteFile(home_.File("blank.pdf"), blank.value_or(Bytes{}));
+    EXPECT_NE(testing::RunCommand({"pdftotext", home_.File("blank.pdf"), "-"}).out.find("数字证书申请表"),
+              std::string::npos);
+    // Signing online: the handwritten signature is rendered into the form.
+    auto sig = testing::RunCommand({"pango-view", "-q", "--font=WenQuanYi Zen Hei 28", "--dpi=150",
+                                    "-o", home_.File("sig.png"), "--text", "张三"});
+    EXPECT_EQ(sig.exit_code, 0) << sig.err;
+    testing::WriteFile(home_.File("fake.png"), Bytes{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 1});
+    EXPECT_NE(P({"order", "form", id, "--signature", home_.File("fake.png")}).err.find("signature"),
+              std::string::npos);
+    EXPECT_EQ(State(id), "agreed");
     EXPECT_EQ(PJ({"order", "form", id, "--signature", home_.File("sig.png")})["state"], "form_submitted");
+    EXPECT_EQ(P({"order", "form-file", id, "-o", home_.File("form.pdf")}).exit_code, 0);
+    std::string form = testing::RunCommand({"pdftotext", home_.File("form.pdf"), "-"}).out;
+    EXPECT_NE(form.find("张三"), std::string::npos) << form;  // the verified name, filled in
+    EXPECT_NE(form.find("个人数字证书"), std::string::npos) << form;
     EXPECT_EQ(PJ({"order", "confirm", id})["state"], "confirmed");
     auto bad_tax = P({"order", "invoice", id, "--kind", "company", "--name", "示例科技有限公司",
                       "--tax-id", "91350100M000100Y44"});

@@ -114,6 +114,8 @@ const std::map<std::string, Callers>& Matrix() {
       {"POST /api/v1/orders/{id}/agreement", kChosenIdentity},
       {"POST /api/v1/orders/{id}/form", kChosenIdentity},
       {"POST /api/v1/orders/{id}/confirm", kChosenIdentity},
+      {"POST /api/v1/orders/{id}/form-template", kChosenIdentity},
+      {"GET /api/v1/orders/{id}/form", kAnyPerson},
       {"POST /api/v1/orders/{id}/invoice", kChosenIdentity},
       {"POST /api/v1/orders/{id}/authorise", kChosenIdentity},
       {"POST /api/v1/orders/{id}/payer", kChosenIdentity},

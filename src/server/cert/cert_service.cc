@@ -242,15 +242,28 @@ Result<IssuedBundle> CertService::IssueFor(const Account& caller, const std::str
   return out;
 }
 
-Result<IssuedBundle> CertService::Renew(const Account& caller, const std::string& serial,
-                                        const std::string& csr_text) {
+Result<CertRecord> CertService::Replaceable(const Account& caller, const std::string& serial,
+                                            const char* verb_en, const char* verb_zh) {
   auto old = Get(caller, serial);
   if (!old) return Fail(old.error());
   if (old->status != "good" || old->usage != "signing") {
     return Fail(Bilingual(ErrorCode::kFailedPrecondition,
-                          "only a valid signing certificate can be renewed",
-                          "只能更新有效的签名证书", "serial"));
+                          std::string("only a valid signing certificate can be ") + verb_en,
+                          std::string("只能") + verb_zh + "有效的签名证书", "serial"));
   }
+  return old;
+}
+
+Result<crypto::PublicKey> CertService::KeyOf(const CertRecord& record) {
+  auto cert = crypto::Certificate::FromDer(record.der);
+  if (!cert) return Fail(cert.error());
+  return cert->PublicKeyOf();
+}
+
+Result<IssuedBundle> CertService::Renew(const Account& caller, const std::string& serial,
+                                        const std::string& csr_text) {
+  auto old = Replaceable(caller, serial, "renewed", "更新");
+  if (!old) return Fail(old.error());
   int64_t now = clock_.NowUnixSeconds();
   int64_t opens = old->not_after -
                   static_cast<int64_t>((old->not_after - old->not_before) * policy_.renew_window);
@@ -262,9 +275,7 @@ Result<IssuedBundle> CertService::Renew(const Account& caller, const std::string
   }
   auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
   if (!csr) return Fail(csr.error());
-  auto old_cert = crypto::Certificate::FromDer(old->der);
-  if (!old_cert) return Fail(old_cert.error());
-  auto old_key = old_cert->PublicKeyOf();
+  auto old_key = KeyOf(*old);
   if (!old_key) return Fail(old_key.error());
   if (!old_key->Equals(csr->public_key)) {
     return Fail(Bilingual(ErrorCode::kInvalidArgument,
@@ -284,18 +295,11 @@ Result<IssuedBundle> CertService::Renew(const Account& caller, const std::string
 
 Result<IssuedBundle> CertService::Reissue(const Account& caller, const std::string& serial,
                                           const std::string& csr_text, const std::string& code) {
-  auto old = Get(caller, serial);
+  auto old = Replaceable(caller, serial, "reissued", "补办");
   if (!old) return Fail(old.error());
-  if (old->status != "good" || old->usage != "signing") {
-    return Fail(Bilingual(ErrorCode::kFailedPrecondition,
-                          "only a valid signing certificate can be reissued",
-                          "只能补办有效的签名证书", "serial"));
-  }
   auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
   if (!csr) return Fail(csr.error());
-  auto old_cert = crypto::Certificate::FromDer(old->der);
-  if (!old_cert) return Fail(old_cert.error());
-  auto old_key = old_cert->PublicKeyOf();
+  auto old_key = KeyOf(*old);
   if (!old_key) return Fail(old_key.error());
   if (old_key->Equals(csr->public_key)) {
     return Fail(Bilingual(ErrorCode::kInvalidArgument,

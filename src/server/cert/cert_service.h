@@ -100,6 +100,10 @@ class CertService {
 
  private:
   Result<CertRecord> Load(const std::string& serial);
+  // The caller's valid signing certificate `serial` (renew, reissue).
+  Result<CertRecord> Replaceable(const Account& caller, const std::string& serial,
+                                 const char* verb_en, const char* verb_zh);
+  static Result<crypto::PublicKey> KeyOf(const CertRecord& record);
   // `renew_pair`: the encryption certificate of a dual pair being renewed;
   // its key is kept (new certificate, same escrow, no envelope).
   Result<IssuedBundle> IssueFor(const Account& caller, const std::string& profile,

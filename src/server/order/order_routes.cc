@@ -93,6 +93,26 @@ void RegisterOrderRoutes(Router& router, AccountService& accounts, Catalog& cata
     if (!file) return Fail(Bilingual(ErrorCode::kMalformed, "is not base64", "不是 base64 编码", "file"));
     return orders.SubmitForm(a, id, b.value("kind", ""), *file);
   }));
+  router.Add("POST", "/api/v1/orders/{id}/form-template", [&accounts, &orders](const HttpRequest& req) -> Result<HttpResponse> {
+    auto a = accounts.Authenticate(req.BearerToken());
+    if (!a) return Fail(a.error());
+    SEALKEY_RETURN_IF_ERROR(RequireIdentity(*a, kChosen));
+    auto id = ParseId(req.Param("id"), "order");
+    if (!id) return Fail(id.error());
+    auto body = ParseJsonBody(req);
+    if (!body) return Fail(body.error());
+    SEALKEY_RETURN_IF_ERROR(orders.SendFormTemplate(*a, *id, body->value("email", "")));
+    return JsonResponse(202, {{"sent_to", body->value("email", "")}});
+  });
+  router.Add("GET", "/api/v1/orders/{id}/form", [&accounts, &orders](const HttpRequest& req) -> Result<HttpResponse> {
+    auto a = accounts.Authenticate(req.BearerToken());
+    if (!a) return Fail(a.error());
+    auto id = ParseId(req.Param("id"), "order");
+    if (!id) return Fail(id.error());
+    auto file = orders.FormFile(*a, *id);
+    if (!file) return Fail(file.error());
+    return HttpResponse{200, file->first, std::string(file->second.begin(), file->second.end()), {}};
+  });
   router.Add("POST", "/api/v1/orders/{id}/confirm", OrderStep(accounts, [&orders](const Account& a, int64_t id, const json&) {
     return orders.Confirm(a, id);
   }));

@@ -147,13 +147,26 @@ Result<Order> OrderService::SubmitForm(const Account& caller, int64_t id, const 
   auto o = Mine(caller, id);
   if (!o) return Fail(o.error());
   if (o->state != "agreed") return Fail(WrongState(*o, "submitting the application form"));
-  unsigned allowed = kind == "upload" ? (store::kPdf | store::kJpeg | store::kPng)
-                     : kind == "online" ? store::kPng : 0;
+  unsigned allowed = 0;
+  if (kind == "upload") allowed = store::kPdf | store::kJpeg | store::kPng;
+  if (kind == "online") allowed = store::kPng;
   if (!allowed) {
     return Fail(Bilingual(ErrorCode::kInvalidArgument, "must be upload or online",
                           "须为 upload 或 online", "kind"));
   }
-  auto blob = blobs_.Put(file, allowed, 10 << 20, "file");
+  Bytes stored(file.begin(), file.end());
+  if (kind == "online") {
+    // The handwritten signature is rendered into the form itself.
+    if (!(store::SniffBlobKind(file) & store::kPng)) {
+      return Fail(Bilingual(ErrorCode::kInvalidArgument, "must be a PNG signature image",
+                            "须为 PNG 签名图片", "file"));
+    }
+    auto pdf = RenderForm(caller, *o, file);
+    if (!pdf) return Fail(pdf.error());
+    stored = std::move(*pdf);
+    allowed = store::kPdf;
+  }
+  auto blob = blobs_.Put(stored, allowed, 10 << 20, "file");
   if (!blob) return Fail(blob.error());
   long long key = id;
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {

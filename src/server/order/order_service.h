@@ -71,6 +71,8 @@ struct SealRecord {
 
 class PaymentProvider;
 class InvoiceService;
+class KycService;
+class MailGateway;
 
 class OrderService {
  public:
@@ -81,6 +83,12 @@ class OrderService {
   void SetPaymentProvider(PaymentProvider* provider) { provider_ = provider; }
   // Invoices are requested when an order is paid.
   void SetInvoices(InvoiceService* invoices) { invoices_ = invoices; }
+  // The applicant's verified details fill the application form; the blank
+  // template goes out by e-mail.
+  void SetForms(KycService* kyc, MailGateway* mail) {
+    kyc_ = kyc;
+    mail_ = mail;
+  }
 
   // Applicant steps (order_service.cc).
   // Certificate products carry the CSR; seal products name the caller's
@@ -92,6 +100,10 @@ class OrderService {
   Result<Order> SubmitForm(const Account& caller, int64_t id, const std::string& kind,
                            ByteView file);
   Result<Order> Confirm(const Account& caller, int64_t id);
+  // order_form.cc: the blank form by e-mail (in state agreed), and the form
+  // as submitted (PDF for an online signature; the upload as it came).
+  Status SendFormTemplate(const Account& caller, int64_t id, const std::string& email);
+  Result<std::pair<std::string, Bytes>> FormFile(const Account& caller, int64_t id);
   Result<Order> SetInvoice(const Account& caller, int64_t id, const InvoiceRequest& invoice);
   Result<Order> Authorise(const Account& caller, int64_t id, const std::string& code);
   Result<Order> Cancel(const Account& caller, int64_t id);
@@ -139,6 +151,10 @@ class OrderService {
   const Clock& clock_;
   PaymentProvider* provider_ = nullptr;
   InvoiceService* invoices_ = nullptr;
+  KycService* kyc_ = nullptr;
+  MailGateway* mail_ = nullptr;
+  // The application form filled from the order (signature empty: blank).
+  Result<Bytes> RenderForm(const Account& caller, const Order& o, ByteView signature_png);
 };
 
 }  // namespace sealkey::server

@@ -157,6 +157,7 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   if (p->sandbox_) p->orders_->SetPaymentProvider(p->sandbox_.get());
   p->invoices_ = std::make_unique<InvoiceService>(*p->db_, *p->catalog_, *p->blobs_, clock);
   p->orders_->SetInvoices(p->invoices_.get());
+  p->orders_->SetForms(p->kyc_.get(), p->mail_.get());
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
