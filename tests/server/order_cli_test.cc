@@ -28,7 +28,9 @@ class OrderCliTest : public PlatformCliTest {
     o.before = {{"ca", "init", "--alg", "sm2,p256"}};
     // Real-name decisions automatic (orders still need an operator); the
     // sandbox payment provider.
-    o.serve_args = {"--review-mode", "auto", "--payment-provider", "sandbox"};
+    // A short resend window: one person authorises several orders in a row.
+    o.serve_args = {"--review-mode", "auto", "--payment-provider", "sandbox",
+                    "--sms-resend-seconds", "1"};
     return o;
   }
   void SetUp() override {
@@ -286,6 +288,76 @@ TEST_P(OrderCliTest, PersonalSealBoundToACertificate) {
   EXPECT_NE(asn1.out.find("SM2-with-SM3"), std::string::npos) << asn1.out;  // 1.2.156.10197.1.501
   // Nothing is invoiced for an order without invoice details.
   EXPECT_TRUE(PJ({"invoice", "list"})["invoices"].empty());
+}
+
+// B10/B12 for an organisation: the administrator orders the organisation's
+// certificate and then its round seal bound to that certificate; a natural
+// person may not order either.
+TEST_P(OrderCliTest, AdministratorOrdersOrganisationCertificateAndSeal) {
+  testing::WriteFile(home_.File("licence.png"), Bytes{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0});
+  auto org = P({"org", "create", "--agree", "--licence", home_.File("licence.png"), "--name",
+                "福建省示例科技有限公司", "--credit-code", "91350100M000100Y43", "--address",
+                "福州市鼓楼区五四路100号", "--legal-rep-name", "张三", "--legal-rep-id-number",
+                "11010519491231002X", "--legal-rep-phone", "13800138111"});
+  ASSERT_EQ(org.exit_code, 0) << org.err;  // approved at once (review mode auto)
+  ASSERT_EQ(SkIn(op_, {"operator", "product", "add", "--id", "org-sm2", "--name", "机构数字证书",
+                       "--profile", "organisation", "--alg", "sm2", "--price", "300",
+                       "--roles", "administrator,legal_representative"}).exit_code, 0);
+  ASSERT_EQ(SkIn(op_, {"operator", "product", "add", "--id", "seal-org", "--kind", "seal",
+                       "--name", "机构电子公章", "--seal-type", "organisation", "--price", "100",
+                       "--roles", "administrator"}).exit_code, 0);
+  // As a natural person the organisation's product is not for sale to me.
+  EXPECT_NE(P({"order", "create", "--product", "org-sm2", "-d", "d1"}).err.find("identity: "),
+            std::string::npos);
+  int64_t admin = 0;
+  json ids = PJ({"identity", "list"});
+  for (const auto& i : ids["identities"]) {
+    if (i["kind"] == "administrator") admin = i["id"];
+  }
+  ASSERT_NE(admin, 0);
+  ASSERT_EQ(P({"identity", "switch", std::to_string(admin)}).exit_code, 0);
+  // Walks an order from created to paid by bank transfer.
+  auto walk = [&](const std::string& id, const std::string& yuan) {
+    PJ({"order", "agree", id});
+    testing::WriteFile(home_.File("form.pdf"), AsBytes("%PDF-1.4\n%filled\n"));
+    PJ({"order", "form", id, "--upload", home_.File("form.pdf")});
+    PJ({"order", "confirm", id});
+    PJ({"order", "invoice", id, "--kind", "none"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the resend window
+    EXPECT_EQ(P({"sms", "send", "--phone", "13800138111", "--purpose", "authorise_order"}).exit_code, 0);
+    PJ({"order", "authorise", id, "--code", server_->LatestSmsCode("+8613800138111", "authorise_order")});
+    PJ({"order", "pay", id, "--method", "bank_transfer"});
+    PJ({"order", "payer", id, "--name", "福建省示例科技有限公司", "--account", "6222020000000002",
+        "--amount", yuan});
+    EXPECT_EQ(SkIn(op_, {"operator", "order", "transfer", id, "--amount", yuan}).exit_code, 0);
+    EXPECT_EQ(State(id), "paid");
+  };
+  std::string cert_order = std::to_string(PJ({"order", "create", "--product", "org-sm2", "-d", "d1"})["id"].get<int64_t>());
+  walk(cert_order, "300.00");
+  ASSERT_EQ(SkIn(op_, {"operator", "order", "approve", cert_order}).exit_code, 0);
+  ASSERT_EQ(P({"order", "install", cert_order, "-d", "d1"}).exit_code, 0);
+  std::string serial = PJ({"order", "show", cert_order})["cert_serial"];
+  json issued = PJ({"cert", "issued"});
+  std::string subject;
+  for (const auto& c : issued["certificates"]) {
+    if (c["serial"] == serial) subject = c["subject"];
+  }
+  EXPECT_NE(subject.find("O=福建省示例科技有限公司"), std::string::npos) << subject;
+  EXPECT_NE(subject.find("91350100M000100Y43"), std::string::npos) << subject;
+  // The round seal, bound to the organisation certificate.
+  auto wrong = P({"order", "create", "--product", "seal-org", "--cert-serial", "ABCDEF"});
+  EXPECT_NE(wrong.err.find("cert_serial: "), std::string::npos) << wrong.err;
+  std::string seal_order = std::to_string(
+      PJ({"order", "create", "--product", "seal-org", "--cert-serial", serial})["id"].get<int64_t>());
+  walk(seal_order, "100.00");
+  ASSERT_EQ(SkIn(op_, {"operator", "order", "approve", seal_order}).exit_code, 0);
+  ASSERT_EQ(P({"order", "install", seal_order, "-d", "d1"}).exit_code, 0);
+  json seals = PJ({"seal", "issued"})["seals"];
+  ASSERT_EQ(seals.size(), 1u);
+  EXPECT_EQ(seals[0]["type"], "organisation");
+  EXPECT_EQ(seals[0]["name"], "福建省示例科技有限公司");
+  EXPECT_EQ(seals[0]["cert_serial"], serial);
+  EXPECT_NE(P({"--json", "seal", "list", "-d", "d1"}).out.find("福建省示例科技有限公司"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrderCliTest, ::testing::Values(false, true),

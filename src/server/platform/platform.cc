@@ -105,6 +105,10 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   }
   SmsCodeLimits limits;
   limits.per_client_per_day = o.sms_per_client_per_day;
+  if (o.sms_resend_seconds < 1 || o.sms_resend_seconds > 600) {
+    return Fail(ErrorCode::kInvalidArgument, "must be 1 to 600 seconds", "--sms-resend-seconds");
+  }
+  limits.resend_seconds = o.sms_resend_seconds;
   p->codes_ = std::make_unique<SmsCodes>(*p->db_, *p->sms_, clock, std::move(*sms_key), limits);
   if (o.deletion_cooling_days < 0 || o.deletion_cooling_days > 365) {
     return Fail(ErrorCode::kInvalidArgument, "must be between 0 and 365 days",

@@ -46,6 +46,7 @@ struct PlatformOptions {
   std::string mail_webhook;
   std::string webhook_secret_file;  // HMAC-SHA256 key of both webhooks (>= 16 bytes)
   int sms_per_client_per_day = 50;  // SmsCodeLimits; higher behind NAT gateways, in load tests
+  int sms_resend_seconds = 60;      // SmsCodeLimits: a new code per number and purpose after this
 };
 
 class Platform {

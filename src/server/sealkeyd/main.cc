@@ -34,6 +34,7 @@ struct ServeOptions {
   std::string mail_webhook;
   std::string webhook_secret_file;
   int sms_per_client_per_day = 50;
+  int sms_resend_seconds = 60;
 };
 
 sealkey::Status Serve(const ServeOptions& o) {
@@ -61,6 +62,7 @@ sealkey::Status Serve(const ServeOptions& o) {
   po.mail_webhook = o.mail_webhook;
   po.webhook_secret_file = o.webhook_secret_file;
   po.sms_per_client_per_day = o.sms_per_client_per_day;
+  po.sms_resend_seconds = o.sms_resend_seconds;
   auto platform = sealkey::server::Platform::Create(po);
   if (!platform) return sealkey::Fail(platform.error());
   sealkey::server::HttpServer server((*platform)->router(), o.threads, 16 << 20);
@@ -130,6 +132,8 @@ int main(int argc, char** argv) {
                     "File holding the webhooks' shared secret (>= 16 bytes): each POST carries "
                     "X-Sealkey-Timestamp and X-Sealkey-Signature: sha256=HMAC(secret, "
                     "\"TIMESTAMP.BODY\")");
+  serve->add_option("--sms-resend-seconds", o.sms_resend_seconds,
+                    "Seconds before another SMS code for the same number and purpose (default 60)");
   serve->add_option("--sms-per-client-per-day", o.sms_per_client_per_day,
                     "SMS codes one client address may request per day (default 50); raise it "
                     "for deployments behind NAT gateways or a proxy, and for load tests");
