@@ -126,9 +126,8 @@ void RegisterCertRoutes(Router& router, AccountService& accounts, OperatorServic
                if (!op) return Fail(op.error());
                auto body = ParseJsonBody(req);
                if (!body) return Fail(body.error());
-               std::string serial = req.Param("serial");
-               for (char& c : serial) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-               SEALKEY_RETURN_IF_ERROR(certs.Revoke(nullptr, "operator:" + op->username, serial,
+               SEALKEY_RETURN_IF_ERROR(certs.Revoke(nullptr, "operator:" + op->username,
+                                                    req.Param("serial"),
                                                     body->value("reason", "unspecified")));
                return NoContent();
              });

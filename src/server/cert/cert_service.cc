@@ -57,7 +57,7 @@ Result<NewCert> IssueOne(const ca::CaContext& ca, const crypto::PublicKey& key,
   if (!cert) return Fail(cert.error());
   auto info = cert->Info();
   CertRecord r;
-  r.serial = SerialHex(*HexDecode(info.serial));
+  r.serial = NormaliseSerial(info.serial);
   r.ca_id = ca.id;
   r.profile = std::string(ca::ProfileToken(profile));
   r.usage = usage == crypto::CertUsage::kEncryption ? "encryption" : "signing";
@@ -106,12 +106,14 @@ Bytes CsrBytes(const std::string& text) {
 
 }  // namespace
 
-std::string SerialHex(ByteView serial) {
-  std::string hex = HexEncode(serial);
+std::string NormaliseSerial(std::string_view text) {
+  std::string hex(text);
   for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   size_t nz = hex.find_first_not_of('0');
   return nz == std::string::npos ? "0" : hex.substr(nz);
 }
+
+std::string SerialHex(ByteView serial) { return NormaliseSerial(HexEncode(serial)); }
 
 Result<IssuedBundle> CertService::Issue(const Account& caller, const std::string& profile,
                                         const std::string& csr_text, bool dual, int validity_days) {
@@ -316,7 +318,7 @@ Status CertService::Revoke(const Account* caller, const std::string& actor,
                            const std::string& serial, const std::string& reason_text) {
   auto reason = ca::ParseReason(reason_text);
   if (!reason) return Fail(reason.error());
-  auto cert = caller ? Get(*caller, serial) : Load(SerialHex(HexDecode(serial.size() % 2 ? "0" + serial : serial).value_or(Bytes{})));
+  auto cert = caller ? Get(*caller, serial) : Load(NormaliseSerial(serial));
   if (!cert) return Fail(cert.error());
   if (cert->status != "good") {
     return Fail(Bilingual(ErrorCode::kFailedPrecondition, "this certificate is already revoked",

@@ -59,6 +59,8 @@ struct CertPolicy {
 
 // Upper-case hex of a serial's magnitude without leading zeros.
 std::string SerialHex(ByteView serial);
+// The same form of a serial typed as hex ("0d84...", "D84..." are one).
+std::string NormaliseSerial(std::string_view hex);
 
 class CertService {
  public:

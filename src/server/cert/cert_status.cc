@@ -25,11 +25,7 @@ Result<CertRecord> CertService::Load(const std::string& serial) {
 }
 
 Result<CertRecord> CertService::Get(const Account& caller, const std::string& serial) {
-  std::string normal = serial;
-  for (char& c : normal) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  size_t nz = normal.find_first_not_of('0');
-  normal = nz == std::string::npos ? "0" : normal.substr(nz);
-  auto r = Load(normal);
+  auto r = Load(NormaliseSerial(serial));
   if (!r || r->account_id != caller.id) {
     return Fail(Bilingual(ErrorCode::kNotFound, "no certificate of this account has this serial",
                           "本账户没有该序列号的证书", "serial"));
