@@ -68,13 +68,13 @@ Result<client::StoredSession> UseSession(Connection& c) {
 }
 
 // One line from the terminal (SMS codes are not secret enough to hide).
-static Result<std::string> PromptLine(std::string_view prompt) {
+Result<std::string> PromptLine(std::string_view prompt, std::string_view flag) {
   std::unique_ptr<FILE, int (*)(FILE*)> tty(std::fopen("/dev/tty", "r+"), std::fclose);
   if (!tty) {
+    std::string f(flag);
     return Fail(ErrorCode::kInvalidArgument,
-                std::string(Tr("no terminal to ask for the SMS code on: pass --code",
-                               "没有终端可输入短信验证码：请使用 --code")),
-                "code");
+                std::string(Tr("no terminal to ask on: pass ", "没有终端可输入：请使用 ")) + f,
+                f.substr(2));
   }
   std::fprintf(tty.get(), "%.*s: ", static_cast<int>(prompt.size()), prompt.data());
   std::fflush(tty.get());
@@ -99,7 +99,7 @@ Result<std::string> ObtainCode(Connection& c, const std::string& phone, const st
   auto sent = c.api.SendSmsCode(phone, purpose);
   if (!sent) return Fail(sent.error());
   std::cerr << Tr("An SMS code was sent to ", "短信验证码已发送至 ") << sent->phone << "\n";
-  return PromptLine(Tr("SMS code", "短信验证码"));
+  return PromptLine(Tr("SMS code", "短信验证码"), "--code");
 }
 
 namespace {

@@ -23,6 +23,9 @@ Result<Connection> Connect(const GlobalOptions& g);
 Result<client::StoredSession> UseSession(Connection& c);
 // Connect() then UseSession(): for commands that need to be logged in.
 Result<Connection> ConnectWithSession(const GlobalOptions& g);
+// One line typed on the terminal after `prompt`; without a terminal, an
+// error that says to pass `flag` (e.g. "--code") instead.
+Result<std::string> PromptLine(std::string_view prompt, std::string_view flag);
 // The code given on the command line, else one sent now and typed in.
 Result<std::string> ObtainCode(Connection& c, const std::string& phone, const std::string& code,
                                std::string_view purpose);

@@ -15,15 +15,20 @@ Result<nlohmann::json> ApiCall(const GlobalOptions& g, Principal who, std::strin
   if (who == Principal::kPerson) {
     auto s = UseSession(*c);
     if (!s) return Fail(s.error());
-  } else {
-    auto stored = c->profile.LoadSession("operator");
+  } else if (who != Principal::kAnonymous) {
+    bool op = who == Principal::kOperator;
+    auto stored = c->profile.LoadSession(op ? "operator" : "self-service");
     if (!stored) return Fail(stored.error());
     if (!*stored || (*stored)->server != c->api.api_root()) {
       return Fail(ErrorCode::kPermissionDenied,
-                  std::string(Tr("not logged in as an operator of this server; run `sealkey "
-                                 "operator login --username NAME`",
-                                 "未以审核员身份登录该服务器；请运行 `sealkey operator login "
-                                 "--username 用户名`")),
+                  op ? std::string(Tr("not logged in as an operator of this server; run `sealkey "
+                                      "operator login --username NAME`",
+                                      "未以审核员身份登录该服务器；请运行 `sealkey operator login "
+                                      "--username 用户名`"))
+                     : std::string(Tr("not logged in to the self-service business query of this "
+                                      "server; run `sealkey selfservice login --phone PHONE`",
+                                      "未登录该服务器的自助业务查询；请运行 `sealkey selfservice "
+                                      "login --phone 手机号`")),
                   "session");
     }
     c->api.set_token((*stored)->token.Clone());

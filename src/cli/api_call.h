@@ -14,7 +14,9 @@
 
 namespace sealkey::cli {
 
-enum class Principal { kPerson, kOperator };
+// kSelfService: the self-service business query's session (D8), stored
+// under the name "self-service"; kAnonymous: no token.
+enum class Principal { kPerson, kOperator, kSelfService, kAnonymous };
 
 // `body` may be null (no body). The answer's JSON (null when empty).
 Result<nlohmann::json> ApiCall(const GlobalOptions& g, Principal who, std::string_view method,

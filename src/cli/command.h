@@ -43,5 +43,6 @@ void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOrderCommands(CLI::App& app, CommandContext& ctx);
 void RegisterInvoiceCommands(CLI::App& app, CommandContext& ctx);
 void RegisterScanCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSelfServiceCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace sealkey::cli

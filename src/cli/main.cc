@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   sealkey::cli::RegisterOrderCommands(app, ctx);
   sealkey::cli::RegisterInvoiceCommands(app, ctx);
   sealkey::cli::RegisterScanCommands(app, ctx);
+  sealkey::cli::RegisterSelfServiceCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

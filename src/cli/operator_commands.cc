@@ -162,6 +162,7 @@ void AddQueue(CLI::App* op, CommandContext& ctx, const char* name, const char* q
 }  // namespace
 
 void AddOperatorOrderCommands(CLI::App* op, CommandContext& ctx);  // operator_order_commands.cc
+void AddOperatorSelfServiceCommands(CLI::App* op, CommandContext& ctx);  // operator_selfservice_commands.cc
 
 void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* op = app.add_subcommand("operator", "CA operator: review queues");
@@ -177,6 +178,7 @@ void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx) {
            "Save the ID card photos into this directory (front, back)");
   AddQueue(op, ctx, "org", "orgs", "New organisation queue (B6)", "Save the business licence here");
   AddOperatorOrderCommands(op, ctx);
+  AddOperatorSelfServiceCommands(op, ctx);
 }
 
 }  // namespace sealkey::cli

@@ -316,6 +316,55 @@ const std::vector<Migration>& Migrations() {
            " created_at BIGINT NOT NULL)",
            "CREATE INDEX seals_account ON seals (account_id)",
        }},
+      {11,
+       "self-service (D8): applications, employer pre-registrations, query sessions, captchas",
+       {
+           "CREATE TABLE self_service_applications ("
+           " id {ID},"
+           " phone TEXT NOT NULL,"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " project_id TEXT NOT NULL,"
+           " product_id TEXT NOT NULL,"
+           " source TEXT NOT NULL,"
+           " name TEXT NOT NULL,"
+           " id_number TEXT NOT NULL,"
+           " org_name TEXT NOT NULL DEFAULT '',"
+           " credit_code TEXT NOT NULL DEFAULT '',"
+           " email TEXT NOT NULL DEFAULT '',"
+           " agreement_version TEXT NOT NULL,"
+           " password_hash TEXT NOT NULL,"
+           " failed_passwords INTEGER NOT NULL DEFAULT 0,"
+           " locked_until BIGINT NOT NULL DEFAULT 0,"
+           " state TEXT NOT NULL,"
+           " review_reason TEXT NOT NULL DEFAULT '',"
+           " reviewed_by TEXT NOT NULL DEFAULT '',"
+           " cert_serial TEXT NOT NULL DEFAULT '',"
+           " created_at BIGINT NOT NULL,"
+           " updated_at BIGINT NOT NULL)",
+           "CREATE INDEX self_service_applications_phone ON self_service_applications (phone)",
+           "CREATE TABLE self_service_preregistrations ("
+           " id {ID},"
+           " project_id TEXT NOT NULL REFERENCES projects (id),"
+           " product_id TEXT NOT NULL,"
+           " phone TEXT NOT NULL,"
+           " name TEXT NOT NULL,"
+           " id_number TEXT NOT NULL,"
+           " org_name TEXT NOT NULL DEFAULT '',"
+           " credit_code TEXT NOT NULL DEFAULT '',"
+           " application_id BIGINT NOT NULL DEFAULT 0,"
+           " created_by TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " UNIQUE (project_id, phone))",
+           "CREATE TABLE self_service_sessions ("
+           " token_hash TEXT PRIMARY KEY,"
+           " phone TEXT NOT NULL,"
+           " expires_at BIGINT NOT NULL)",
+           "CREATE TABLE captchas ("
+           " id TEXT PRIMARY KEY,"
+           " answer_mac TEXT NOT NULL,"
+           " expires_at BIGINT NOT NULL,"
+           " used INTEGER NOT NULL DEFAULT 0)",
+       }},
   };
   return kMigrations;
 }

@@ -42,6 +42,9 @@ const Callers kManager = {kAdmin, kLegalRep};
 const Callers kAdminOnly = {kAdmin};
 const Callers kOperatorOnly = {kOperator};
 const Callers kChosenIdentity = {kNatural, kAdmin, kLegalRep, kEmployee};
+// The self-service business query (D8) takes its own token (phone, captcha,
+// SMS code): no account or operator session opens it.
+const Callers kSelfServiceSession = {};
 
 const std::map<std::string, Callers>& Matrix() {
   static const std::map<std::string, Callers> m = {
@@ -108,6 +111,20 @@ const std::map<std::string, Callers>& Matrix() {
       // Issue 7: the product decides further which identities may order it.
       {"GET /api/v1/products", kPublic},
       {"GET /api/v1/projects/{id}", kPublic},
+      {"POST /api/v1/self-service/apply-code", kPublic},
+      {"POST /api/v1/self-service/applications", kPublic},
+      {"POST /api/v1/self-service/preregistered", kPublic},
+      {"POST /api/v1/self-service/captcha", kPublic},
+      {"POST /api/v1/self-service/query-code", kPublic},
+      {"POST /api/v1/self-service/sessions", kPublic},
+      {"GET /api/v1/self-service/applications", kSelfServiceSession},
+      {"POST /api/v1/self-service/applications/{id}/install", kSelfServiceSession},
+      {"POST /api/v1/self-service/applications/{id}/renew", kSelfServiceSession},
+      {"GET /api/v1/operator/self-service/applications", kOperatorOnly},
+      {"GET /api/v1/operator/self-service/applications/{id}", kOperatorOnly},
+      {"POST /api/v1/operator/self-service/applications/{id}/approve", kOperatorOnly},
+      {"POST /api/v1/operator/self-service/applications/{id}/reject", kOperatorOnly},
+      {"POST /api/v1/operator/projects/{id}/preregistrations", kOperatorOnly},
       {"POST /api/v1/orders", kChosenIdentity},
       {"GET /api/v1/orders", kAnyPerson},
       {"GET /api/v1/orders/{id}", kAnyPerson},

@@ -106,4 +106,30 @@ Status AccountService::LeaveOrganisation(const Account& account, int64_t identit
                         "不是本账户的身份", "identity_id"));
 }
 
+Result<Account> AccountService::AccountForPhone(const std::string& phone) {
+  long long id = 0, identity = 0, now = clock_.NowUnixSeconds();
+  SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
+    sql << "SELECT id FROM accounts WHERE phone = :p", soci::use(phone), soci::into(id);
+    if (!sql.got_data()) {
+      sql << "INSERT INTO accounts (phone, created_at) VALUES (:p, :t) RETURNING id",
+          soci::use(phone), soci::use(now), soci::into(id);
+      sql << "INSERT INTO identities (account_id, kind, created_at)"
+             " VALUES (:a, 'natural_person', :t)",
+          soci::use(id), soci::use(now);
+    }
+    sql << "SELECT id FROM identities WHERE account_id = :a AND kind = 'natural_person'",
+        soci::use(id), soci::into(identity);
+    return Ok();
+  }));
+  auto account = LoadAccount(id);
+  if (!account) {
+    return Fail(Bilingual(ErrorCode::kFailedPrecondition,
+                          "the account of this phone number was deleted",
+                          "该手机号的账户已注销", "phone"));
+  }
+  account->identity_id = identity;
+  account->identity_kind = "natural_person";
+  return account;
+}
+
 }  // namespace sealkey::server

@@ -103,6 +103,11 @@ class AccountService {
   // "identity_id"). Sessions acting as it must choose again.
   Status LeaveOrganisation(const Account& account, int64_t identity_id);
 
+  // The account of `phone` (E.164, whose SMS code the caller has just
+  // verified), registered on first use as an SMS login would (B1), acting as
+  // its natural person: the holder of self-service certificates (D8).
+  Result<Account> AccountForPhone(const std::string& phone);
+
  private:
   Result<Account> LoadAccount(int64_t id);
   Status SetPassword(int64_t account_id, const SecureBuffer& password);

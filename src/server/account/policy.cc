@@ -79,4 +79,14 @@ bool ValidPurpose(std::string_view p) {
          p == "authorise_order";
 }
 
+Status CheckEmail(const std::string& email, const char* field) {
+  size_t at = email.find('@');
+  bool ok = email.size() <= 254 && at != std::string::npos && at > 0 &&
+            email.find('.', at) != std::string::npos && email.back() != '.' &&
+            email.find_first_of(" \t\r\n<>,;") == std::string::npos;
+  if (ok) return Ok();
+  return Fail(Bilingual(ErrorCode::kInvalidArgument, "is not an e-mail address",
+                        "不是有效的电子邮箱地址", field));
+}
+
 }  // namespace sealkey::server

@@ -18,6 +18,10 @@ Result<std::string> NormalizePhone(std::string_view text, const char* field = "p
 // other characters; the message says what is missing.
 Status CheckPasswordPolicy(const SecureBuffer& password, const char* field = "password");
 
+// An e-mail address: local@domain.tld, at most 254 characters, nothing that
+// could split a header.
+Status CheckEmail(const std::string& email, const char* field = "email");
+
 // SMS code purposes.
 bool ValidPurpose(std::string_view purpose);
 

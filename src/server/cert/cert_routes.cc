@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
+#include "server/cert/cert_json.h"
 
 namespace sealkey::server {
 namespace {
@@ -11,24 +12,6 @@ using nlohmann::json;
 
 const std::vector<std::string_view> kAnyChosenIdentity = {"natural_person", "administrator",
                                                           "legal_representative", "employee"};
-
-json CertJson(const CertRecord& c) {
-  auto cert = crypto::Certificate::FromDer(c.der);
-  return {{"serial", c.serial},         {"ca", c.ca_id},
-          {"profile", c.profile},       {"usage", c.usage},
-          {"subject", c.subject},       {"status", c.status},
-          {"reason", c.reason},         {"not_before", c.not_before},
-          {"not_after", c.not_after},   {"revoked_at", c.revoked_at},
-          {"pair_serial", c.pair_serial}, {"replaces", c.replaces},
-          {"certificate", cert ? cert->Pem() : ""}};
-}
-
-json BundleJson(const IssuedBundle& b) {
-  json out = {{"certificate", CertJson(b.cert)}, {"chain", b.chain_pem}};
-  if (b.encryption) out["encryption"] = CertJson(*b.encryption);
-  if (!b.envelope.empty()) out["envelope"] = Base64Encode(b.envelope);
-  return out;
-}
 
 template <typename F>
 Handler Person(AccountService& accounts, bool need_identity, F f) {

@@ -117,43 +117,58 @@ std::string SerialHex(ByteView serial) { return NormaliseSerial(HexEncode(serial
 
 Result<IssuedBundle> CertService::Issue(const Account& caller, const std::string& profile,
                                         const std::string& csr_text, bool dual, int validity_days) {
+  auto holder = VerifiedHolder(caller, profile);
+  if (!holder) return Fail(holder.error());
   auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
   if (!csr) return Fail(csr.error());
-  return IssueFor(caller, profile, *csr, dual, "", nullptr, "issue", validity_days);
+  return IssueFor(*holder, profile, *csr, dual, "", nullptr, "issue", validity_days);
 }
 
-Status CertService::CheckEligible(const Account& caller, const std::string& profile_text) {
-  auto profile = ca::ParseProfile(profile_text);
-  if (!profile) return Fail(profile.error());
-  SEALKEY_RETURN_IF_ERROR(CheckProfileRole(caller, *profile));
-  auto person = kyc_.Verified(caller.id);
-  if (!person) return Fail(person.error());
-  if (*profile != ca::Profile::kPersonal) {
-    auto org = orgs_.Get(caller.org_id);
-    if (!org) return Fail(org.error());
-  }
+Result<IssuedBundle> CertService::IssueChecked(const CheckedHolder& holder,
+                                               const std::string& profile,
+                                               const std::string& csr_text, bool dual,
+                                               int validity_days, const IssueHook& hook) {
+  auto csr = ca::CheckCsr(CsrBytes(csr_text), kAllowedKeys);
+  if (!csr) return Fail(csr.error());
+  return IssueFor(holder, profile, *csr, dual, "", nullptr, "issue", validity_days,
+                  hook ? &hook : nullptr);
+}
+
+Status CertService::CheckEligible(const Account& caller, const std::string& profile) {
+  auto holder = VerifiedHolder(caller, profile);
+  if (!holder) return Fail(holder.error());
   return Ok();
 }
 
-Result<IssuedBundle> CertService::IssueFor(const Account& caller, const std::string& profile_text,
-                                           const crypto::CsrInfo& csr, bool dual,
-                                           const std::string& replaces,
-                                           const CertRecord* renew_pair, const char* action,
-                                           int validity_days) {
-  int days = validity_days > 0 ? validity_days : policy_.validity_days;
+Result<CheckedHolder> CertService::VerifiedHolder(const Account& caller,
+                                                  const std::string& profile_text) {
   auto profile = ca::ParseProfile(profile_text);
   if (!profile) return Fail(profile.error());
   SEALKEY_RETURN_IF_ERROR(CheckProfileRole(caller, *profile));
   auto person = kyc_.Verified(caller.id);
   if (!person) return Fail(person.error());
-  ca::SubjectInfo info{person->name, person->id_number, "", ""};
+  CheckedHolder h{caller, {person->name, person->id_number, "", ""},
+                  "account:" + std::to_string(caller.id)};
   if (*profile != ca::Profile::kPersonal) {
     auto org = orgs_.Get(caller.org_id);
     if (!org) return Fail(org.error());
-    info.org_name = org->name;
-    info.credit_code = org->credit_code;
+    h.subject.org_name = org->name;
+    h.subject.credit_code = org->credit_code;
   }
-  auto subject = ca::SubjectFor(*profile, info);
+  return h;
+}
+
+Result<IssuedBundle> CertService::IssueFor(const CheckedHolder& holder,
+                                           const std::string& profile_text,
+                                           const crypto::CsrInfo& csr, bool dual,
+                                           const std::string& replaces,
+                                           const CertRecord* renew_pair, const char* action,
+                                           int validity_days, const IssueHook* hook) {
+  const Account& caller = holder.account;
+  int days = validity_days > 0 ? validity_days : policy_.validity_days;
+  auto profile = ca::ParseProfile(profile_text);
+  if (!profile) return Fail(profile.error());
+  auto subject = ca::SubjectFor(*profile, holder.subject);
   if (!subject) return Fail(subject.error());
   auto ca = cas_.ForKey(csr.public_key.type());
   if (!ca) return Fail(ca.error());
@@ -237,8 +252,9 @@ Result<IssuedBundle> CertService::IssueFor(const Account& caller, const std::str
             soci::use(out.encryption->serial), soci::use(sealed), soci::use(t);
       }
     }
-    return AppendAudit(sql, clock_, {"account:" + std::to_string(caller.id), action,
-                                     "cert:" + out.cert.serial, details.dump()});
+    SEALKEY_RETURN_IF_ERROR(AppendAudit(sql, clock_, {holder.actor, action,
+                                                      "cert:" + out.cert.serial, details.dump()}));
+    return hook ? (*hook)(sql, out) : Ok();
   }));
   if (!replaces.empty()) MarkCrlDirty(out.cert.ca_id);
   return out;
@@ -266,6 +282,23 @@ Result<IssuedBundle> CertService::Renew(const Account& caller, const std::string
                                         const std::string& csr_text) {
   auto old = Replaceable(caller, serial, "renewed", "更新");
   if (!old) return Fail(old.error());
+  auto holder = VerifiedHolder(caller, old->profile);
+  if (!holder) return Fail(holder.error());
+  return RenewFor(*holder, *old, csr_text, nullptr);
+}
+
+Result<IssuedBundle> CertService::RenewChecked(const CheckedHolder& holder,
+                                               const std::string& serial,
+                                               const std::string& csr_text,
+                                               const IssueHook& hook) {
+  auto old = Replaceable(holder.account, serial, "renewed", "更新");
+  if (!old) return Fail(old.error());
+  return RenewFor(holder, *old, csr_text, hook ? &hook : nullptr);
+}
+
+Result<IssuedBundle> CertService::RenewFor(const CheckedHolder& holder, const CertRecord& old_record,
+                                           const std::string& csr_text, const IssueHook* hook) {
+  const CertRecord* old = &old_record;
   int64_t now = clock_.NowUnixSeconds();
   int64_t opens = old->not_after -
                   static_cast<int64_t>((old->not_after - old->not_before) * policy_.renew_window);
@@ -291,8 +324,8 @@ Result<IssuedBundle> CertService::Renew(const Account& caller, const std::string
     if (!loaded) return Fail(loaded.error());
     pair = std::move(*loaded);
   }
-  return IssueFor(caller, old->profile, *csr, false, old->serial, pair ? &*pair : nullptr,
-                  "renew");
+  return IssueFor(holder, old->profile, *csr, false, old->serial, pair ? &*pair : nullptr,
+                  "renew", 0, hook);
 }
 
 Result<IssuedBundle> CertService::Reissue(const Account& caller, const std::string& serial,
@@ -309,8 +342,10 @@ Result<IssuedBundle> CertService::Reissue(const Account& caller, const std::stri
                           "补办证书须在介质中生成新密钥对", "csr"));
   }
   // B11: the person authorises with an SMS code, after every other check.
+  auto holder = VerifiedHolder(caller, old->profile);
+  if (!holder) return Fail(holder.error());
   SEALKEY_RETURN_IF_ERROR(codes_.Verify(caller.phone, "reissue_certificate", code));
-  return IssueFor(caller, old->profile, *csr, !old->pair_serial.empty(), old->serial, nullptr,
+  return IssueFor(*holder, old->profile, *csr, !old->pair_serial.empty(), old->serial, nullptr,
                   "reissue");
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,10 @@
 #include "server/kyc/kyc_service.h"
 #include "server/org/org_service.h"
 #include "store/database.h"
+
+namespace soci {
+class session;
+}
 
 namespace sealkey::server {
 
@@ -62,6 +67,20 @@ std::string SerialHex(ByteView serial);
 // The same form of a serial typed as hex ("0d84...", "D84..." are one).
 std::string NormaliseSerial(std::string_view hex);
 
+// Runs inside the transaction that stores an issued certificate, after its
+// rows: an error rolls the whole issuance back, so nothing is kept.
+using IssueHook = std::function<Status(soci::session&, const IssuedBundle&)>;
+
+// A holder whose subject was checked outside the platform's real-name
+// verification: a self-service application (D8) that an operator reviewed or
+// an employer pre-registered. The certificate belongs to `account` (the
+// applicant's phone) as its natural person.
+struct CheckedHolder {
+  Account account;
+  ca::SubjectInfo subject;
+  std::string actor;  // the audit log's actor, e.g. "self-service:12"
+};
+
 class CertService {
  public:
   CertService(store::Database& db, CaRegistry& cas, KycService& kyc, OrgService& orgs,
@@ -78,6 +97,13 @@ class CertService {
   Status CheckEligible(const Account& caller, const std::string& profile);
   Result<IssuedBundle> Renew(const Account& caller, const std::string& serial,
                              const std::string& csr);
+  // Self-service (D8): issuance and renewal for a checked holder; `hook`
+  // (may be empty) joins the issuing transaction.
+  Result<IssuedBundle> IssueChecked(const CheckedHolder& holder, const std::string& profile,
+                                    const std::string& csr, bool dual, int validity_days,
+                                    const IssueHook& hook);
+  Result<IssuedBundle> RenewChecked(const CheckedHolder& holder, const std::string& serial,
+                                    const std::string& csr, const IssueHook& hook);
   Result<IssuedBundle> Reissue(const Account& caller, const std::string& serial,
                                const std::string& csr, const std::string& code);
   // `caller` null: an operator (`actor` names them).
@@ -106,12 +132,18 @@ class CertService {
   Result<CertRecord> Replaceable(const Account& caller, const std::string& serial,
                                  const char* verb_en, const char* verb_zh);
   static Result<crypto::PublicKey> KeyOf(const CertRecord& record);
+  // The subject of `caller`'s verified identity for `profile` (role, real
+  // name, organisation checked).
+  Result<CheckedHolder> VerifiedHolder(const Account& caller, const std::string& profile);
+  // Renewal of `old` (a valid signing certificate of holder.account).
+  Result<IssuedBundle> RenewFor(const CheckedHolder& holder, const CertRecord& old,
+                                const std::string& csr, const IssueHook* hook);
   // `renew_pair`: the encryption certificate of a dual pair being renewed;
   // its key is kept (new certificate, same escrow, no envelope).
-  Result<IssuedBundle> IssueFor(const Account& caller, const std::string& profile,
+  Result<IssuedBundle> IssueFor(const CheckedHolder& holder, const std::string& profile,
                                 const crypto::CsrInfo& csr, bool dual, const std::string& replaces,
                                 const CertRecord* renew_pair, const char* action,
-                                int validity_days = 0);
+                                int validity_days = 0, const IssueHook* hook = nullptr);
   void MarkCrlDirty(const std::string& ca_id);
 
   store::Database& db_;

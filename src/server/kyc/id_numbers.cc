@@ -81,4 +81,21 @@ Result<std::string> ValidateCreditCode(std::string_view text, const char* field)
   return code;
 }
 
+Status CheckPersonName(const std::string& name, const char* field) {
+  size_t chars = 0;
+  for (unsigned char c : name) {
+    if ((c & 0xc0) != 0x80) ++chars;
+    if (c < 0x20 || std::isdigit(c)) {
+      return Fail(Bilingual(ErrorCode::kInvalidArgument,
+                            "must not contain digits or control characters",
+                            "不能包含数字或控制字符", field));
+    }
+  }
+  if (chars < 2 || chars > 30) {
+    return Fail(Bilingual(ErrorCode::kInvalidArgument, "must be 2 to 30 characters",
+                          "须为 2 到 30 个字符", field));
+  }
+  return Ok();
+}
+
 }  // namespace sealkey::server

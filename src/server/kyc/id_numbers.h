@@ -22,6 +22,9 @@ namespace sealkey::server {
 // Returns the number with a lower-case x upper-cased.
 Result<std::string> ValidateResidentId(std::string_view text, int64_t today_unix,
                                        const char* field = "id_number");
+// A person's name: 2-30 characters (a middle dot, as in 阿依古丽·买买提, is
+// fine), no digits or control characters.
+Status CheckPersonName(const std::string& name, const char* field = "name");
 // Returns the code upper-cased.
 Result<std::string> ValidateCreditCode(std::string_view text, const char* field = "credit_code");
 

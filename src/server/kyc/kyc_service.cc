@@ -9,27 +9,6 @@
 #include "server/kyc/id_numbers.h"
 
 namespace sealkey::server {
-namespace {
-
-// 2-30 characters (a middle dot for names like 阿依古丽·买买提 is fine);
-// no digits or control characters.
-Status CheckName(const std::string& name) {
-  size_t chars = 0;
-  for (unsigned char c : name) {
-    if ((c & 0xc0) != 0x80) ++chars;
-    if (c < 0x20 || std::isdigit(c)) {
-      return Fail(Bilingual(ErrorCode::kInvalidArgument, "must not contain digits or control characters",
-                            "不能包含数字或控制字符", "name"));
-    }
-  }
-  if (chars < 2 || chars > 30) {
-    return Fail(Bilingual(ErrorCode::kInvalidArgument, "must be 2 to 30 characters",
-                          "须为 2 到 30 个字符", "name"));
-  }
-  return Ok();
-}
-
-}  // namespace
 
 std::string MaskIdNumber(const std::string& id) {
   return id.size() == 18 ? id.substr(0, 4) + std::string(10, '*') + id.substr(14) : "";
@@ -45,7 +24,7 @@ Result<KycRecord> KycService::Submit(const Account& account, const KycSubmission
                           std::string("须同意当前版本（") + kKycAgreementVersion + "）的协议",
                           "agreement_version"));
   }
-  SEALKEY_RETURN_IF_ERROR(CheckName(in.name));
+  SEALKEY_RETURN_IF_ERROR(CheckPersonName(in.name));
   auto id_number = ValidateResidentId(in.id_number, clock_.NowUnixSeconds());
   if (!id_number) return Fail(id_number.error());
   auto phone = NormalizePhone(in.phone);

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "invoice/application_form.h"
+#include "server/account/policy.h"
 #include "server/http/router.h"
 #include "server/kyc/kyc_service.h"
 #include "server/notify/mail_gateway.h"
@@ -20,16 +21,6 @@ std::string ChinaDate(int64_t unix_seconds) {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
-}
-
-Status CheckEmail(const std::string& email) {
-  size_t at = email.find('@');
-  bool ok = email.size() <= 254 && at != std::string::npos && at > 0 &&
-            email.find('.', at) != std::string::npos && email.back() != '.' &&
-            email.find_first_of(" \t\r\n<>,;") == std::string::npos;
-  if (ok) return Ok();
-  return Fail(Bilingual(ErrorCode::kInvalidArgument, "is not an e-mail address",
-                        "不是有效的电子邮箱地址", "email"));
 }
 
 }  // namespace

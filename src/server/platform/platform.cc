@@ -16,6 +16,7 @@
 #include "server/cert/cert_routes.h"
 #include "server/order/order_routes.h"
 #include "server/org/org_routes.h"
+#include "server/selfservice/self_service_routes.h"
 #include "server/notify/webhook_gateway.h"
 
 namespace sealkey::server {
@@ -162,6 +163,17 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   p->invoices_ = std::make_unique<InvoiceService>(*p->db_, *p->catalog_, *p->blobs_, clock);
   p->orders_->SetInvoices(p->invoices_.get());
   p->orders_->SetForms(p->kyc_.get(), p->mail_.get());
+  auto captcha_key = store::LoadOrCreateSecret(o.data_dir, "captcha.key");
+  if (!captcha_key) return Fail(captcha_key.error());
+  if (o.insecure_captcha_outbox) {
+    p->captcha_outbox_ = std::make_unique<JsonlOutbox>(o.data_dir + "/outbox", "captcha.jsonl",
+                                                       "captcha outbox");
+  }
+  p->captchas_ = std::make_unique<CaptchaService>(*p->db_, clock, std::move(*captcha_key),
+                                                  p->captcha_outbox_.get());
+  p->self_service_ = std::make_unique<SelfService>(*p->db_, *p->accounts_, *p->catalog_,
+                                                   *p->certs_, *p->codes_, *p->sms_,
+                                                   *p->captchas_, clock);
 
   Platform* self = p.get();
   p->router_.Add("GET", "/api/v1/health", [self](const HttpRequest&) -> Result<HttpResponse> {
@@ -182,6 +194,8 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   RegisterOrderRoutes(p->router_, *p->accounts_, *p->catalog_, *p->orders_, p->sandbox_.get());
   RegisterOrderOperatorRoutes(p->router_, *p->operators_, *p->catalog_, *p->orders_);
   RegisterInvoiceRoutes(p->router_, *p->accounts_, *p->operators_, *p->invoices_);
+  RegisterSelfServiceRoutes(p->router_, *p->self_service_);
+  RegisterSelfServiceOperatorRoutes(p->router_, *p->operators_, *p->self_service_);
   if (p->sandbox_) p->sandbox_->RegisterRoutes(p->router_);
   if (o.purge_in_background) p->purge_thread_ = std::thread([self] { self->PurgeLoop(); });
   return p;

@@ -21,6 +21,9 @@
 #include "server/order/order_service.h"
 #include "server/order/payment_provider.h"
 #include "server/org/org_service.h"
+#include "server/selfservice/captcha.h"
+#include "server/selfservice/self_service.h"
+#include "server/notify/jsonl_outbox.h"
 #include "server/notify/mail_gateway.h"
 #include "server/notify/sms_gateway.h"
 #include "store/blob_store.h"
@@ -47,6 +50,8 @@ struct PlatformOptions {
   std::string webhook_secret_file;  // HMAC-SHA256 key of both webhooks (>= 16 bytes)
   int sms_per_client_per_day = 50;  // SmsCodeLimits; higher behind NAT gateways, in load tests
   int sms_resend_seconds = 60;      // SmsCodeLimits: a new code per number and purpose after this
+  // Development and tests only: captcha answers go to DIR/outbox/captcha.jsonl.
+  bool insecure_captcha_outbox = false;
 };
 
 class Platform {
@@ -66,6 +71,7 @@ class Platform {
   CertService& certs() { return *certs_; }
   Catalog& catalog() { return *catalog_; }
   OrderService& orders() { return *orders_; }
+  SelfService& self_service() { return *self_service_; }
 
   // The base URL certificates point to for CRLs and OCSP, and payment pages
   // and notifications use (http://host:port).
@@ -100,6 +106,9 @@ class Platform {
   std::unique_ptr<SandboxProvider> sandbox_;
   std::unique_ptr<OrderService> orders_;
   std::unique_ptr<InvoiceService> invoices_;
+  std::unique_ptr<JsonlOutbox> captcha_outbox_;
+  std::unique_ptr<CaptchaService> captchas_;
+  std::unique_ptr<SelfService> self_service_;
   Router router_;
 };
 

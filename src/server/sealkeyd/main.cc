@@ -35,6 +35,7 @@ struct ServeOptions {
   std::string webhook_secret_file;
   int sms_per_client_per_day = 50;
   int sms_resend_seconds = 60;
+  bool insecure_captcha_outbox = false;
 };
 
 sealkey::Status Serve(const ServeOptions& o) {
@@ -63,6 +64,11 @@ sealkey::Status Serve(const ServeOptions& o) {
   po.webhook_secret_file = o.webhook_secret_file;
   po.sms_per_client_per_day = o.sms_per_client_per_day;
   po.sms_resend_seconds = o.sms_resend_seconds;
+  po.insecure_captcha_outbox = o.insecure_captcha_outbox;
+  if (o.insecure_captcha_outbox) {
+    std::fprintf(stderr, "sealkeyd: WARNING: --insecure-captcha-outbox writes every captcha's "
+                         "answer to DATA/outbox/captcha.jsonl: development and tests only\n");
+  }
   auto platform = sealkey::server::Platform::Create(po);
   if (!platform) return sealkey::Fail(platform.error());
   sealkey::server::HttpServer server((*platform)->router(), o.threads, 16 << 20);
@@ -137,6 +143,9 @@ int main(int argc, char** argv) {
   serve->add_option("--sms-per-client-per-day", o.sms_per_client_per_day,
                     "SMS codes one client address may request per day (default 50); raise it "
                     "for deployments behind NAT gateways or a proxy, and for load tests");
+  serve->add_flag("--insecure-captcha-outbox", o.insecure_captcha_outbox,
+                  "Development and tests only: write each self-service captcha's answer to "
+                  "DATA/outbox/captcha.jsonl (defeats the captcha)");
   sealkey::sealkeyd::AdminOptions admin;
   sealkey::sealkeyd::AddAdminCommands(app, admin);
   sealkey::sealkeyd::AddCaCommands(app, admin);
