@@ -6,11 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/atomic_file.h"
 #include "base/file.h"
 #include "cli/account_session.h"
 #include "cli/api_call.h"
 #include "cli/media_call.h"
 #include "cli/output.h"
+#include "qr/qr_code.h"
 
 namespace sealkey::cli {
 namespace {
@@ -19,7 +21,7 @@ using nlohmann::json;
 
 struct CatalogOptions {
   std::string id, kind = "certificate", name, profile = "personal", alg = "sm2", price, roles,
-      seal_type, products, state = "paid", reason, file, amount;
+      seal_type, products, state = "paid", reason, file, amount, qr_png;
   bool dual = false;
   int validity_days = 365;
   int64_t order = 0;
@@ -87,6 +89,7 @@ void AddOperatorOrderCommands(CLI::App* op, CommandContext& ctx) {
   CLI::App* padd = project->add_subcommand("add", "Add a project");
   padd->add_option("--name", o->name, "Project name")->required();
   padd->add_option("--products", o->products, "Product ids, comma-separated")->required();
+  padd->add_option("--qr-png", o->qr_png, "Also write the project's QR code (the link) as a PNG here");
   On(padd, ctx, o, [](const GlobalOptions& g, const CatalogOptions& o) -> Status {
     json body = {{"name", o.name}, {"products", SplitList(o.products)}};
     auto r = ApiCall(g, Principal::kOperator, "POST", "/operator/projects", &body);
@@ -95,6 +98,11 @@ void AddOperatorOrderCommands(CLI::App* op, CommandContext& ctx) {
     if (!c) return Fail(c.error());
     std::string root = c->api.api_root().substr(0, c->api.api_root().rfind("/api/v1"));
     (*r)["link"] = "sealkey://project/" + (*r)["id"].get<std::string>() + "?server=" + UrlEncode(root);
+    if (!o.qr_png.empty()) {
+      auto png = qr::EncodeQrPng((*r)["link"].get<std::string>());
+      if (!png) return Fail(png.error());
+      SEALKEY_RETURN_IF_ERROR(WriteFileAtomic(o.qr_png, *png, 0644));
+    }
     return Print(g, *r);
   });
   CLI::App* order = op->add_subcommand("order", "The order queue");

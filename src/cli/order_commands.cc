@@ -1,6 +1,7 @@
 // `sealkey order ...`: applying for a certificate through the platform
 // (B10, B13), one command per step of the order's state machine:
 //   create --product P [--project J] -d DEVICE   (key pair made in the medium; the CSR goes along)
+//   create --product SEAL --cert-serial S [--seal-image FILE]   (seal bound to a certificate)
 //   agree ID | form ID (--upload FILE | --signature PNG) | confirm ID
 //   invoice ID --kind none|personal|company [--name --tax-id --address --bank]
 //   authorise ID [--code C] | pay ID --method bank_transfer|online
@@ -18,6 +19,7 @@
 #include "cli/account_session.h"
 #include "cli/api_call.h"
 #include "cli/media_call.h"
+#include "cli/order_create.h"
 #include "cli/output.h"
 
 namespace sealkey::cli {
@@ -25,12 +27,53 @@ namespace sealkey::cli {
 Result<nlohmann::json> InstallBundle(const GlobalOptions& g, const std::string& device,
                                      const nlohmann::json& bundle);  // cert_lifecycle_commands.cc
 
-namespace {
-
 using nlohmann::json;
 
+// Shared with `sealkey scan` (order_create.h).
+Result<json> CreateOrder(const GlobalOptions& g, const OrderRequest& r) {
+  auto products = ApiCall(g, Principal::kPerson, "GET", "/products");
+  if (!products) return Fail(products.error());
+  json product;
+  for (const auto& p : (*products)["products"]) {
+    if (p["id"] == r.product) product = p;
+  }
+  if (product.is_null()) {
+    return Fail(ErrorCode::kNotFound, "no product on sale has this id", "--product");
+  }
+  if (product["kind"] == "seal") {
+    // A seal is bound to one of the account's certificates; no key is made.
+    json body = {{"product_id", r.product}, {"project_id", r.project}, {"cert_serial", r.cert_serial}};
+    if (!r.seal_image.empty()) {
+      // The server judges the content; the limit here only spares a pointless upload.
+      auto image = ReadFile(r.seal_image, "--seal-image", 4 << 20);
+      if (!image) return Fail(image.error());
+      body["seal_image"] = Base64Encode(*image);
+    }
+    return ApiCall(g, Principal::kPerson, "POST", "/orders", &body);
+  }
+  if (!r.seal_image.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "only seal products take a seal image", "--seal-image");
+  }
+  if (r.device.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "a certificate product needs the medium that makes the key",
+                "--device");
+  }
+  auto key = CallMedia(g, {{"op", "key.generate"}, {"device", r.device}, {"alg", product["alg"]},
+                           {"usage", "sign"}, {"subject", "CN=sealkey order"}});
+  if (!key) return Fail(key.error());
+  json body = {{"product_id", r.product}, {"project_id", r.project}, {"csr", (*key)["csr_pem"]}};
+  auto order = ApiCall(g, Principal::kPerson, "POST", "/orders", &body);
+  if (!order) {
+    (void)CallMedia(g, {{"op", "key.delete"}, {"device", r.device}, {"container", (*key)["container"]}});
+    return Fail(order.error());
+  }
+  return order;
+}
+
+namespace {
+
 struct OrderOptions {
-  std::string product, project, device, cert_serial, email, out, upload, signature, kind = "none", name, tax_id, address,
+  std::string product, project, device, cert_serial, seal_image, email, out, upload, signature, kind = "none", name, tax_id, address,
       bank, code, method, payer_account, amount, tab = "all";
   int64_t id = 0;
 };
@@ -52,35 +95,8 @@ Result<json> Step(const GlobalOptions& g, int64_t id, const std::string& step, c
 }
 
 Status Create(const GlobalOptions& g, const OrderOptions& o) {
-  auto products = ApiCall(g, Principal::kPerson, "GET", "/products");
-  if (!products) return Fail(products.error());
-  json product;
-  for (const auto& p : (*products)["products"]) {
-    if (p["id"] == o.product) product = p;
-  }
-  if (product.is_null()) {
-    return Fail(ErrorCode::kNotFound, "no product on sale has this id", "--product");
-  }
-  if (product["kind"] == "seal") {
-    // A seal is bound to one of the account's certificates; no key is made.
-    json body = {{"product_id", o.product}, {"project_id", o.project}, {"cert_serial", o.cert_serial}};
-    auto order = ApiCall(g, Principal::kPerson, "POST", "/orders", &body);
-    if (!order) return Fail(order.error());
-    return Show(g, *order);
-  }
-  if (o.device.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "a certificate product needs the medium that makes the key",
-                "--device");
-  }
-  auto key = CallMedia(g, {{"op", "key.generate"}, {"device", o.device}, {"alg", product["alg"]},
-                           {"usage", "sign"}, {"subject", "CN=sealkey order"}});
-  if (!key) return Fail(key.error());
-  json body = {{"product_id", o.product}, {"project_id", o.project}, {"csr", (*key)["csr_pem"]}};
-  auto order = ApiCall(g, Principal::kPerson, "POST", "/orders", &body);
-  if (!order) {
-    (void)CallMedia(g, {{"op", "key.delete"}, {"device", o.device}, {"container", (*key)["container"]}});
-    return Fail(order.error());
-  }
+  auto order = CreateOrder(g, {o.product, o.project, o.device, o.cert_serial, o.seal_image});
+  if (!order) return Fail(order.error());
   return Show(g, *order);
 }
 
@@ -200,6 +216,9 @@ void RegisterOrderCommands(CLI::App& app, CommandContext& ctx) {
   create->add_option("--project", o->project, "Project id (from its QR code)");
   create->add_option("--device,-d", o->device, "Certificate products: the medium that makes the key");
   create->add_option("--cert-serial", o->cert_serial, "Seal products: the certificate the seal is bound to");
+  create->add_option("--seal-image", o->seal_image,
+                     "Seal products: your own seal image (PNG or JPEG, at most 1 MiB, 64..2048 px a "
+                     "side) instead of the rendered one");
   On(create, ctx, o, Create);
   On(WithId(order, "agree", "Accept the privacy agreement", o), ctx, o, [](const GlobalOptions& g, const OrderOptions& o) -> Status {
     auto r = Step(g, o.id, "agreement", {{"agreement_version", "2026.1"}, {"agreed", true}});

@@ -16,6 +16,11 @@
 #include <ZXing/ReadBarcode.h>
 
 namespace sealkey::qr {
+
+using image::DecodeRaster;
+using image::EncodePng;
+using image::kMaxRasterSide;
+
 namespace {
 
 constexpr int kQuietZoneModules = 4;  // ISO/IEC 18004:2015 section 9.1

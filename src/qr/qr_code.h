@@ -1,6 +1,6 @@
 // QR codes (B8): encoding text into a PNG and finding the QR code in a PNG or
 // JPEG, such as a phone photo of a screen or of a printed invoice. zxing-cpp
-// does the symbology; sealkey::qr keeps it (and libpng/libjpeg) private.
+// does the symbology (kept private); the pixels are sealkey::image's.
 //
 // Text is UTF-8 both ways: EncodeQrPng writes byte mode with ECI 26 (UTF-8)
 // whenever the text is not plain ASCII, so Chinese reads back exactly, in
@@ -14,9 +14,11 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "qr/raster.h"
+#include "image/raster.h"
 
 namespace sealkey::qr {
+
+using image::GreyImage;
 
 inline constexpr int kMaxModulePx = 64;
 

@@ -17,6 +17,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
+#include "image/raster.h"
 
 namespace sealkey::seal {
 
@@ -64,15 +65,29 @@ Result<Bytes> RenderPersonalSeal(std::string_view name, int size_px = 400);
 
 // A decoded image: rows top to bottom, 4 bytes per pixel (R, G, B, A, not
 // premultiplied).
-struct RgbaImage {
-  int width = 0;
-  int height = 0;
-  std::vector<uint8_t> rgba;
-  const uint8_t* Pixel(int x, int y) const { return &rgba[(size_t(y) * width + x) * 4]; }
-};
+using RgbaImage = image::RgbaImage;
 
 // Decodes a PNG (any colour type libpng reads). kMalformed naming "png" if it
 // is not one, kOutOfRange if it is wider or higher than 8192 pixels.
 Result<RgbaImage> DecodePng(ByteView png);
+
+// An image the applicant brings instead of a rendered one (seal_upload.cc).
+inline constexpr size_t kMaxUploadBytes = 1 << 20;
+inline constexpr int kMinUploadSidePx = 64;
+inline constexpr int kMaxUploadSidePx = 2048;
+
+struct UploadedImage {
+  Bytes png;  // 8-bit RGBA PNG, no ancillary chunks, at most 1 MiB
+  int width = 0;
+  int height = 0;
+};
+
+// Accepts an uploaded seal image: PNG or JPEG by content (never by name),
+// at most kMaxUploadBytes, kMinUploadSidePx..kMaxUploadSidePx pixels each
+// side, fully decodable and not entirely transparent; re-encoded as an RGBA
+// PNG (a PNG keeps its transparency, a JPEG becomes opaque) that must still
+// fit a SESeal picture (1 MiB). Errors: kInvalidArgument naming `field`, with
+// English and Chinese messages.
+Result<UploadedImage> AcceptUploadedImage(ByteView upload, const char* field);
 
 }  // namespace sealkey::seal

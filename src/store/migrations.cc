@@ -365,6 +365,11 @@ const std::vector<Migration>& Migrations() {
            " expires_at BIGINT NOT NULL,"
            " used INTEGER NOT NULL DEFAULT 0)",
        }},
+      {12,
+       "seal orders (B12): the applicant's own seal image (PNG blob), instead of a rendered one",
+       {
+           "ALTER TABLE orders ADD COLUMN seal_image_blob TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kMigrations;
 }

@@ -9,12 +9,16 @@
 #include <gtest/gtest.h>
 
 #include "qr/qr_code.h"
-#include "qr/raster.h"
+#include "image/raster.h"
 #include "qr/sealkey_link.h"
 #include "testutil/testutil.h"
 
 namespace sealkey::qr {
 namespace {
+
+using image::DecodeRaster;
+using image::EncodeJpeg;
+using image::EncodePng;
 
 template <typename T>
 void ExpectInvalid(const Result<T>& r, const std::string& field) {

@@ -29,6 +29,7 @@ inline nlohmann::json OrderJson(const Order& o) {
                                    {"tax_id", o.invoice.tax_id}}},
                       {"created_at", o.created_at},
                       {"updated_at", o.updated_at}};
+  if (!o.seal_image.empty()) j["seal_image_sha256"] = o.seal_image;
   auto result = nlohmann::json::parse(o.result, nullptr, false);
   if (result.is_object()) j["result"] = result;
   return j;

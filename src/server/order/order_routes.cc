@@ -62,9 +62,11 @@ void RegisterOrderRoutes(Router& router, AccountService& accounts, Catalog& cata
     return JsonResponse(200, {{"id", pr->id}, {"name", pr->name}, {"products", products},
                               {"preregistered", !pr->preregistered.empty()}});
   });
-  router.Add("POST", "/api/v1/orders", OrderStep(accounts, [&orders](const Account& a, int64_t, const json& b) {
+  router.Add("POST", "/api/v1/orders", OrderStep(accounts, [&orders](const Account& a, int64_t, const json& b) -> Result<Order> {
+    auto image = Base64Decode(b.value("seal_image", ""));
+    if (!image) return Fail(Bilingual(ErrorCode::kMalformed, "is not base64", "不是 base64 编码", "seal_image"));
     return orders.Create(a, b.value("product_id", ""), b.value("project_id", ""), b.value("csr", ""),
-                         b.value("cert_serial", ""));
+                         b.value("cert_serial", ""), *image);
   }));
   router.Add("GET", "/api/v1/orders", [&accounts, &orders](const HttpRequest& req) -> Result<HttpResponse> {
     auto a = accounts.Authenticate(req.BearerToken());

@@ -21,7 +21,7 @@ struct OrderRow {
   static std::string Select() {
     return "SELECT id, account_id, identity_id, product_id, project_id, state, amount_fen,"
            " pay_method, remittance_ref, review_reason, reviewed_by, cert_serial, form_kind,"
-           " invoice, result, created_at, updated_at FROM orders ";
+           " invoice, result, seal_image_blob, created_at, updated_at FROM orders ";
   }
   void Into(soci::details::once_temp_type& q) {
     q, soci::into(id), soci::into(account), soci::into(identity), soci::into(o.product_id),
@@ -29,7 +29,7 @@ struct OrderRow {
         soci::into(o.pay_method), soci::into(o.remittance_ref, ref_ind),
         soci::into(o.review_reason), soci::into(o.reviewed_by), soci::into(o.cert_serial),
         soci::into(o.form_kind), soci::into(invoice_json), soci::into(o.result),
-        soci::into(created), soci::into(updated);
+        soci::into(o.seal_image), soci::into(created), soci::into(updated);
   }
   Order Take() {
     o.id = id;

@@ -1,9 +1,13 @@
 // OrderService: seal orders (B12). A seal is bound to a valid signing
 // certificate of the applicant (an organisation certificate for the round
 // organisation seal, a personal one for the square personal seal); on
-// approval the image is rendered and packaged as a GB/T 38540 SESeal signed
-// by the seal maker, valid until the bound certificate expires.
+// approval the image (the applicant's own, accepted when the order was
+// created, or else rendered) is packaged as a GB/T 38540 SESeal signed by the
+// seal maker, valid until the bound certificate expires.
 #include <soci/soci.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +35,21 @@ std::string SubjectValue(const crypto::Certificate& cert, const std::string& typ
   return "";
 }
 
+struct SealPicture {
+  Bytes png;
+  int width_mm = 0, height_mm = 0;
+};
+
+// The displayed size: 42 mm (organisation) or 20 mm (personal) wide, the
+// height following an uploaded image's aspect ratio (1..300 mm).
+SealPicture Picture(Bytes png, bool organisation, int width_px, int height_px) {
+  SealPicture p{std::move(png), organisation ? 42 : 20, 0};
+  p.height_mm = std::clamp<int>(
+      static_cast<int>(std::lround(double(p.width_mm) * height_px / std::max(width_px, 1))), 1,
+      seal::kMaxPictureMm);
+  return p;
+}
+
 }  // namespace
 
 Status OrderService::CheckSealBinding(const Account& caller, const Product& product,
@@ -49,6 +68,19 @@ Status OrderService::CheckSealBinding(const Account& caller, const Product& prod
                           "须为本账户有效的签名证书（" + wanted + "）", "cert_serial"));
   }
   return Ok();
+}
+
+Result<std::string> OrderService::StoreSealImage(const Product& product, ByteView image) {
+  if (image.empty()) return std::string();
+  if (product.kind != "seal") {
+    return Fail(Bilingual(ErrorCode::kInvalidArgument, "only seal products take a seal image",
+                          "只有印章产品可以上传印章图片", "seal_image"));
+  }
+  auto accepted = seal::AcceptUploadedImage(image, "seal_image");
+  if (!accepted) return Fail(accepted.error());
+  auto blob = blobs_.Put(accepted->png, store::kPng, seal::kMaxUploadBytes, "seal_image");
+  if (!blob) return Fail(blob.error());
+  return blob->sha256;
 }
 
 Status OrderService::IssueSeal(const Order& o, const Product& product) {
@@ -72,10 +104,20 @@ Status OrderService::IssueSeal(const Order& o, const Product& product) {
   bool organisation = product.seal_type == "organisation";
   std::string name = organisation ? SubjectValue(*cert, "O") : CommonName(*cert);
   if (name.empty()) name = CommonName(*cert);
-  auto image = organisation
-                   ? seal::RenderRoundSeal({name, "", SubjectValue(*cert, "organizationIdentifier"), 600})
-                   : seal::RenderPersonalSeal(name, 400);
-  if (!image) return Fail(image.error());
+  SealPicture picture;
+  if (!o.seal_image.empty()) {
+    auto uploaded = blobs_.Get(o.seal_image);
+    if (!uploaded) return Fail(uploaded.error());
+    auto pixels = seal::DecodePng(*uploaded);  // checked at upload; the size is what matters here
+    if (!pixels) return Fail(pixels.error());
+    picture = Picture(std::move(*uploaded), organisation, pixels->width, pixels->height);
+  } else {
+    auto image = organisation ? seal::RenderRoundSeal(
+                                    {name, "", SubjectValue(*cert, "organizationIdentifier"), 600})
+                              : seal::RenderPersonalSeal(name, 400);
+    if (!image) return Fail(image.error());
+    picture = Picture(std::move(*image), organisation, 1, 1);
+  }
   auto maker = certs_.SealMaker();
   if (!maker) return Fail(maker.error());
   int64_t now = clock_.NowUnixSeconds();
@@ -87,12 +129,12 @@ Status OrderService::IssueSeal(const Order& o, const Product& product) {
   info.created = now;
   info.valid_start = now;
   info.valid_end = bound->not_after;
-  info.png = *image;
-  info.width_mm = organisation ? 42 : 20;
-  info.height_mm = info.width_mm;
+  info.png = picture.png;
+  info.width_mm = picture.width_mm;
+  info.height_mm = picture.height_mm;
   auto ses = seal::BuildSeal(info, (*maker)->cert, *(*maker)->signer);
   if (!ses) return Fail(ses.error());
-  auto image_blob = blobs_.Put(*image, store::kPng, 2 << 20, "seal");
+  auto image_blob = blobs_.Put(picture.png, store::kPng, 2 << 20, "seal");
   if (!image_blob) return Fail(image_blob.error());
   // The SESeal is DER, not a sniffable upload: kept as base64 in the row.
   std::string ses_b64 = Base64Encode(*ses), type = organisation ? "organisation" : "personal";

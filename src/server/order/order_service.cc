@@ -79,7 +79,7 @@ Status OrderService::Move(int64_t id, const std::string& from, const std::string
 
 Result<Order> OrderService::Create(const Account& caller, const std::string& product_id,
                                    const std::string& project_id, const std::string& csr,
-                                   const std::string& bind_serial) {
+                                   const std::string& bind_serial, ByteView seal_image) {
   auto product = catalog_.GetProduct(product_id);
   if (!product) return Fail(product.error());
   if (!product->active) {
@@ -113,14 +113,17 @@ Result<Order> OrderService::Create(const Account& caller, const std::string& pro
   } else {
     SEALKEY_RETURN_IF_ERROR(CheckSealBinding(caller, *product, bind_serial));
   }
+  // Stored last, once every other check has passed.
+  auto image_blob = StoreSealImage(*product, seal_image);
+  if (!image_blob) return Fail(image_blob.error());
   long long now = clock_.NowUnixSeconds(), account = caller.id, identity = caller.identity_id,
             amount = product->price_fen, id = 0;
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
     sql << "INSERT INTO orders (account_id, identity_id, product_id, project_id, state, csr,"
-           " amount_fen, bind_serial, created_at, updated_at) VALUES (:a, :i, :p, :j, 'created',"
-           " :c, :m, :b, :t, :u) RETURNING id",
+           " amount_fen, bind_serial, seal_image_blob, created_at, updated_at) VALUES (:a, :i, :p,"
+           " :j, 'created', :c, :m, :b, :g, :t, :u) RETURNING id",
         soci::use(account), soci::use(identity), soci::use(product_id), soci::use(project_id),
-        soci::use(csr), soci::use(amount), soci::use(bind_serial), soci::use(now),
+        soci::use(csr), soci::use(amount), soci::use(bind_serial), soci::use(*image_blob), soci::use(now),
         soci::use(now), soci::into(id);
     return Ok();
   }));

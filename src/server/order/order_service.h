@@ -43,6 +43,7 @@ struct Order {
   int64_t id = 0, account_id = 0, identity_id = 0, amount_fen = 0;
   std::string product_id, project_id, state, pay_method, remittance_ref, review_reason,
       reviewed_by, cert_serial, form_kind;
+  std::string seal_image;  // seal orders: SHA-256 (hex) of the applicant's own image, or empty
   InvoiceRequest invoice;
   std::string result;  // JSON: the issued bundle (certificate, chain, envelope)
   int64_t created_at = 0, updated_at = 0;
@@ -92,10 +93,13 @@ class OrderService {
 
   // Applicant steps (order_service.cc).
   // Certificate products carry the CSR; seal products name the caller's
-  // certificate the seal is bound to (`bind_serial`).
+  // certificate the seal is bound to (`bind_serial`) and may bring the seal
+  // image (`seal_image`: PNG or JPEG, see seal::AcceptUploadedImage), which
+  // is then issued instead of the rendered one. A bad image is refused
+  // (400, field "seal_image") before anything is stored.
   Result<Order> Create(const Account& caller, const std::string& product_id,
                        const std::string& project_id, const std::string& csr,
-                       const std::string& bind_serial = "");
+                       const std::string& bind_serial = "", ByteView seal_image = {});
   Result<Order> Agree(const Account& caller, int64_t id, const std::string& version, bool agreed);
   Result<Order> SubmitForm(const Account& caller, int64_t id, const std::string& kind,
                            ByteView file);
@@ -142,6 +146,9 @@ class OrderService {
   Status Issue(const Order& o);
   Status IssueSeal(const Order& o, const Product& product);
   Status CheckSealBinding(const Account& caller, const Product& product, const std::string& serial);
+  // The applicant's own seal image, checked and stored as PNG: its blob
+  // name, or "" when `image` is empty.
+  Result<std::string> StoreSealImage(const Product& product, ByteView image);
 
   store::Database& db_;
   Catalog& catalog_;
