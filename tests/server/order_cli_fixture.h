@@ -54,20 +54,23 @@ class OrderCliTest : public PlatformCliTest {
                   home_.File("id.jpg"), "--back", home_.File("id.jpg")}).exit_code, 0);
     ASSERT_EQ(P({"device", "create", "--label", "d1"}).exit_code, 0);
   }
-  // The person's CLI with the medium's PINs.
-  testing::CommandResult P(std::vector<std::string> args) {
-    std::vector<std::string> argv = {"env", "SEALKEY_HOME=" + home_.path(), "SEALKEY_PIN=123456",
+  // A person's CLI (profile `home`) with the medium's PINs.
+  testing::CommandResult PIn(const testing::TempDir& home, std::vector<std::string> args) {
+    std::vector<std::string> argv = {"env", "SEALKEY_HOME=" + home.path(), "SEALKEY_PIN=123456",
                                      "SEALKEY_SO_PIN=12345678", testing::BinPath("sealkey"),
                                      "--server", server_->url()};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::RunCommand(argv);
   }
-  json PJ(std::vector<std::string> args) {
+  json PJIn(const testing::TempDir& home, std::vector<std::string> args) {
     args.insert(args.begin(), "--json");
-    auto r = P(args);
+    auto r = PIn(home, args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.exit_code == 0 ? json::parse(r.out) : json();
   }
+  // The first person's.
+  testing::CommandResult P(std::vector<std::string> args) { return PIn(home_, std::move(args)); }
+  json PJ(std::vector<std::string> args) { return PJIn(home_, std::move(args)); }
   std::string State(const std::string& id) { return PJ({"order", "show", id})["state"]; }
   // Creates an order from the project and walks it to "authorised".
   std::string ReadyToPay() {
@@ -136,18 +139,23 @@ class OrderCliTest : public PlatformCliTest {
   // Walks an order from created to paid by bank transfer (the operator
   // confirms the transfer).
   void WalkToPaid(const std::string& id, const std::string& yuan, const std::string& payer) {
-    PJ({"order", "agree", id});
-    testing::WriteFile(home_.File("form.pdf"), AsBytes("%PDF-1.4\n%filled\n"));
-    PJ({"order", "form", id, "--upload", home_.File("form.pdf")});
-    PJ({"order", "confirm", id});
-    PJ({"order", "invoice", id, "--kind", "none"});
+    WalkToPaidIn(home_, "13800138111", id, yuan, payer);
+  }
+  void WalkToPaidIn(const testing::TempDir& home, const std::string& phone, const std::string& id,
+                    const std::string& yuan, const std::string& payer) {
+    PJIn(home, {"order", "agree", id});
+    testing::WriteFile(home.File("form.pdf"), AsBytes("%PDF-1.4\n%filled\n"));
+    PJIn(home, {"order", "form", id, "--upload", home.File("form.pdf")});
+    PJIn(home, {"order", "confirm", id});
+    PJIn(home, {"order", "invoice", id, "--kind", "none"});
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the resend window
-    EXPECT_EQ(P({"sms", "send", "--phone", "13800138111", "--purpose", "authorise_order"}).exit_code, 0);
-    PJ({"order", "authorise", id, "--code", server_->LatestSmsCode("+8613800138111", "authorise_order")});
-    PJ({"order", "pay", id, "--method", "bank_transfer"});
-    PJ({"order", "payer", id, "--name", payer, "--account", "6222020000000002", "--amount", yuan});
+    EXPECT_EQ(PIn(home, {"sms", "send", "--phone", phone, "--purpose", "authorise_order"}).exit_code, 0);
+    PJIn(home, {"order", "authorise", id, "--code",
+                server_->LatestSmsCode("+86" + phone, "authorise_order")});
+    PJIn(home, {"order", "pay", id, "--method", "bank_transfer"});
+    PJIn(home, {"order", "payer", id, "--name", payer, "--account", "6222020000000002", "--amount", yuan});
     EXPECT_EQ(SkIn(op_, {"operator", "order", "transfer", id, "--amount", yuan}).exit_code, 0);
-    EXPECT_EQ(State(id), "paid");
+    EXPECT_EQ(PJIn(home, {"order", "show", id})["state"], "paid");
   }
 
   testing::TempDir op_;
