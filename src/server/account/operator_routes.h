@@ -10,4 +10,15 @@ namespace sealkey::server {
 
 void RegisterOperatorRoutes(Router& router, OperatorService& operators);
 
+// An operator's route: the bearer token must open an operator session; `f`
+// gets the request and the actor ("operator:<username>") decisions record.
+template <typename F>
+Handler AsOperator(OperatorService& operators, F f) {
+  return [&operators, f](const HttpRequest& req) -> Result<HttpResponse> {
+    auto op = operators.Authenticate(req.BearerToken());
+    if (!op) return Fail(op.error());
+    return f(req, "operator:" + op->username);
+  };
+}
+
 }  // namespace sealkey::server

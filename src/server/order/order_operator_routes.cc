@@ -4,25 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/account/operator_routes.h"
 #include "server/kyc/kyc_routes.h"
 #include "server/order/order_json.h"
 #include "server/order/order_routes.h"
 
 namespace sealkey::server {
-namespace {
-
 using nlohmann::json;
-
-template <typename F>
-Handler AsOperator(OperatorService& operators, F f) {
-  return [&operators, f](const HttpRequest& req) -> Result<HttpResponse> {
-    auto op = operators.Authenticate(req.BearerToken());
-    if (!op) return Fail(op.error());
-    return f(req, "operator:" + op->username);
-  };
-}
-
-}  // namespace
 
 void RegisterOrderOperatorRoutes(Router& router, OperatorService& operators, Catalog& catalog,
                                  OrderService& orders) {

@@ -128,6 +128,10 @@ class SelfService {
   Result<SelfServiceApplication> Unlock(const std::string& phone, int64_t id,
                                         const SecureBuffer& password);
   Result<CheckedHolder> HolderOf(const SelfServiceApplication& app);
+  // pending_review -> `to` (a conditional update checked by its row count).
+  Result<SelfServiceApplication> Decide(int64_t id, const std::string& to,
+                                        const std::string& operator_name,
+                                        const std::string& reason);
   void Notify(const SelfServiceApplication& app, const std::string& text);
 
   store::Database& db_;

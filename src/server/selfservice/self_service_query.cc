@@ -66,21 +66,8 @@ Result<std::string> SelfService::Authenticate(const std::string& token) {
 }
 
 Result<std::vector<SelfServiceApplication>> SelfService::List(const std::string& phone) {
-  std::vector<SelfServiceApplication> out;
   auto lease = db_.Borrow();
-  long long after = 0;
-  for (;;) {
-    long long id = 0;
-    lease.sql() << "SELECT id FROM self_service_applications WHERE phone = :p AND id > :a"
-                   " ORDER BY id LIMIT 1",
-        soci::use(phone), soci::use(after), soci::into(id);
-    if (!lease.sql().got_data()) break;
-    auto row = LoadApplicationRow(lease.sql(), id);
-    if (!row) return Fail(row.error());
-    out.push_back(row->a);
-    after = id;
-  }
-  return out;
+  return ListApplicationsWhere(lease.sql(), "phone", phone);
 }
 
 Result<SelfServiceApplication> SelfService::Unlock(const std::string& phone, int64_t id,

@@ -25,21 +25,8 @@ Result<std::vector<SelfServiceApplication>> SelfService::ListForReview(const std
                           "must be pending_review, approved, rejected or installed",
                           "须为 pending_review、approved、rejected 或 installed", "state"));
   }
-  std::vector<SelfServiceApplication> out;
   auto lease = db_.Borrow();
-  long long after = 0;
-  for (;;) {
-    long long id = 0;
-    lease.sql() << "SELECT id FROM self_service_applications WHERE state = :s AND id > :a"
-                   " ORDER BY id LIMIT 1",
-        soci::use(state), soci::use(after), soci::into(id);
-    if (!lease.sql().got_data()) break;
-    auto row = LoadApplicationRow(lease.sql(), id);
-    if (!row) return Fail(row.error());
-    out.push_back(row->a);
-    after = id;
-  }
-  return out;
+  return ListApplicationsWhere(lease.sql(), "state", state);
 }
 
 void SelfService::Notify(const SelfServiceApplication& app, const std::string& text) {
@@ -52,14 +39,17 @@ void SelfService::Notify(const SelfServiceApplication& app, const std::string& t
   }
 }
 
-Result<SelfServiceApplication> SelfService::Approve(int64_t id, const std::string& operator_name) {
+Result<SelfServiceApplication> SelfService::Decide(int64_t id, const std::string& to,
+                                                   const std::string& operator_name,
+                                                   const std::string& reason) {
   long long key = id, now = clock_.NowUnixSeconds();
   bool moved = false;
   SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
-    soci::statement st = (sql.prepare << "UPDATE self_service_applications SET state = 'approved',"
-                                         " reviewed_by = :o, updated_at = :t"
+    soci::statement st = (sql.prepare << "UPDATE self_service_applications SET state = :s,"
+                                         " reviewed_by = :o, review_reason = :r, updated_at = :t"
                                          " WHERE id = :i AND state = 'pending_review'",
-                          soci::use(operator_name), soci::use(now), soci::use(key));
+                          soci::use(to), soci::use(operator_name), soci::use(reason),
+                          soci::use(now), soci::use(key));
     st.execute(true);
     moved = st.get_affected_rows() == 1;
     return Ok();
@@ -67,11 +57,18 @@ Result<SelfServiceApplication> SelfService::Approve(int64_t id, const std::strin
   auto app = Get(id);
   if (!app) return Fail(app.error());
   if (!moved) {
+    // A second decision, or the loser of a race between two operators.
     return Fail(Bilingual(ErrorCode::kFailedPrecondition,
-                          "only an application pending review can be approved (this one is " +
+                          "only an application pending review can be decided (this one is " +
                               app->state + ")",
                           "仅待审核的申请可审核", "application"));
   }
+  return app;
+}
+
+Result<SelfServiceApplication> SelfService::Approve(int64_t id, const std::string& operator_name) {
+  auto app = Decide(id, "approved", operator_name, "");
+  if (!app) return Fail(app.error());
   Notify(*app, "【sealkey】您的证书申请（编号 " + std::to_string(id) +
                    "）已审核通过。请在 App 自助服务的“业务查询”中登录，输入证书密码安装证书。");
   return app;
@@ -85,26 +82,8 @@ Result<SelfServiceApplication> SelfService::Reject(int64_t id, const std::string
     return Fail(Bilingual(ErrorCode::kInvalidArgument, "give a reason of 2 to 200 characters",
                           "请填写 2 到 200 个字符的原因", "reason"));
   }
-  long long key = id, now = clock_.NowUnixSeconds();
-  bool moved = false;
-  SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
-    soci::statement st = (sql.prepare << "UPDATE self_service_applications SET state = 'rejected',"
-                                         " reviewed_by = :o, review_reason = :r, updated_at = :t"
-                                         " WHERE id = :i AND state = 'pending_review'",
-                          soci::use(operator_name), soci::use(reason), soci::use(now),
-                          soci::use(key));
-    st.execute(true);
-    moved = st.get_affected_rows() == 1;
-    return Ok();
-  }));
-  auto app = Get(id);
+  auto app = Decide(id, "rejected", operator_name, reason);
   if (!app) return Fail(app.error());
-  if (!moved) {
-    return Fail(Bilingual(ErrorCode::kFailedPrecondition,
-                          "only an application pending review can be rejected (this one is " +
-                              app->state + ")",
-                          "仅待审核的申请可驳回", "application"));
-  }
   Notify(*app, "【sealkey】您的证书申请（编号 " + std::to_string(id) + "）未通过审核：" + reason);
   return app;
 }

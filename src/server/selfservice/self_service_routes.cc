@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
+#include "server/account/operator_routes.h"
 #include "server/cert/cert_json.h"
 #include "server/kyc/kyc_service.h"
 
@@ -78,15 +79,6 @@ Handler WithPassword(SelfService& service, F f) {
     if (!bundle) return Fail(bundle.error());
     return JsonResponse(201, BundleJson(*bundle));
   });
-}
-
-template <typename F>
-Handler AsOperator(OperatorService& operators, F f) {
-  return [&operators, f](const HttpRequest& req) -> Result<HttpResponse> {
-    auto op = operators.Authenticate(req.BearerToken());
-    if (!op) return Fail(op.error());
-    return f(req, "operator:" + op->username);
-  };
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -53,6 +54,27 @@ inline Result<ApplicationRow> LoadApplicationRow(soci::session& sql, int64_t id)
   }
   row.Take();
   return row;
+}
+
+// The applications whose `column` (phone or state) is `value`, oldest first
+// (keyset over ids, typed single-row reads).
+inline Result<std::vector<SelfServiceApplication>> ListApplicationsWhere(soci::session& sql,
+                                                                         const char* column,
+                                                                         const std::string& value) {
+  std::vector<SelfServiceApplication> out;
+  long long after = 0;
+  const std::string query = std::string("SELECT id FROM self_service_applications WHERE ") +
+                            column + " = :v AND id > :a ORDER BY id LIMIT 1";
+  for (;;) {
+    long long id = 0;
+    sql << query, soci::use(value), soci::use(after), soci::into(id);
+    if (!sql.got_data()) break;
+    auto row = LoadApplicationRow(sql, id);
+    if (!row) return Fail(row.error());
+    out.push_back(row->a);
+    after = id;
+  }
+  return out;
 }
 
 }  // namespace sealkey::server
