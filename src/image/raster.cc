@@ -4,6 +4,8 @@
 // decodes with warnings, and is refused).
 #include "image/raster.h"
 
+#include "image/jpeg_quiet.h"
+
 #include <algorithm>
 #include <csetjmp>
 #include <cstdint>
@@ -76,20 +78,6 @@ Status DecodePngInto(ByteView data, uint32_t format, int& width, int& height,
 
 // --- JPEG ------------------------------------------------------------------
 
-struct QuietErrors {
-  jpeg_error_mgr mgr;
-  std::jmp_buf jump;
-  int warnings = 0;
-};
-
-[[noreturn]] void JpegError(j_common_ptr c) {
-  std::longjmp(reinterpret_cast<QuietErrors*>(c->err)->jump, 1);
-}
-void JpegMessage(j_common_ptr c, int level) {
-  if (level < 0) ++reinterpret_cast<QuietErrors*>(c->err)->warnings;
-}
-void JpegOutput(j_common_ptr) {}
-
 enum class JpegOutcome { kOk, kCorrupt, kTooLarge };
 
 // No C++ object with a destructor lives in this frame, which longjmp may
@@ -97,11 +85,8 @@ enum class JpegOutcome { kOk, kCorrupt, kTooLarge };
 JpegOutcome DecodeJpegInto(ByteView data, J_COLOR_SPACE space, int& width, int& height,
                            std::vector<uint8_t>& pixels) {
   jpeg_decompress_struct cinfo;
-  QuietErrors errors;
-  cinfo.err = jpeg_std_error(&errors.mgr);
-  errors.mgr.error_exit = JpegError;
-  errors.mgr.emit_message = JpegMessage;
-  errors.mgr.output_message = JpegOutput;
+  QuietJpegErrors errors;
+  UseQuietErrors(cinfo, errors);
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_decompress(&cinfo);
     return JpegOutcome::kCorrupt;
@@ -131,11 +116,8 @@ JpegOutcome DecodeJpegInto(ByteView data, J_COLOR_SPACE space, int& width, int& 
 // Reads only the header: kOk with the size, or kCorrupt.
 JpegOutcome InspectJpegInto(ByteView data, int& width, int& height) {
   jpeg_decompress_struct cinfo;
-  QuietErrors errors;
-  cinfo.err = jpeg_std_error(&errors.mgr);
-  errors.mgr.error_exit = JpegError;
-  errors.mgr.emit_message = JpegMessage;
-  errors.mgr.output_message = JpegOutput;
+  QuietJpegErrors errors;
+  UseQuietErrors(cinfo, errors);
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_decompress(&cinfo);
     return JpegOutcome::kCorrupt;
@@ -166,11 +148,8 @@ Status DecodeJpeg(ByteView data, J_COLOR_SPACE space, int& width, int& height,
 bool EncodeJpegInto(const GreyImage& image, int quality, unsigned char** buffer,
                     unsigned long* size) {
   jpeg_compress_struct cinfo;
-  QuietErrors errors;
-  cinfo.err = jpeg_std_error(&errors.mgr);
-  errors.mgr.error_exit = JpegError;
-  errors.mgr.emit_message = JpegMessage;
-  errors.mgr.output_message = JpegOutput;
+  QuietJpegErrors errors;
+  UseQuietErrors(cinfo, errors);
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_compress(&cinfo);
     return false;

@@ -13,6 +13,7 @@
 #include <jpeglib.h>
 #include <png.h>
 
+#include "image/jpeg_quiet.h"
 #include "server/ocr/licence_image.h"
 #include "server/ocr/licence_ocr.h"
 
@@ -50,22 +51,6 @@ PixPtr ToPix(const std::vector<uint8_t>& grey, int width, int height) {
 }
 
 // --- JPEG ------------------------------------------------------------------
-
-// libjpeg reports errors through longjmp; warnings (a truncated or corrupt
-// stream) are counted and make the image refused, as Leptonica does.
-struct QuietErrors {
-  jpeg_error_mgr mgr;
-  std::jmp_buf jump;
-  int warnings = 0;
-};
-
-[[noreturn]] void JpegError(j_common_ptr c) {
-  std::longjmp(reinterpret_cast<QuietErrors*>(c->err)->jump, 1);
-}
-void JpegMessage(j_common_ptr c, int level) {
-  if (level < 0) ++reinterpret_cast<QuietErrors*>(c->err)->warnings;
-}
-void JpegOutput(j_common_ptr) {}
 
 uint32_t ReadUint(const uint8_t* p, int n, bool big_endian) {
   uint32_t v = 0;
@@ -110,11 +95,8 @@ struct JpegOut {
 // No C++ object lives in the frames longjmp skips (they are libjpeg's).
 bool DecodeJpegGrey(ByteView data, JpegOut& out) {
   jpeg_decompress_struct cinfo;
-  QuietErrors errors;
-  cinfo.err = jpeg_std_error(&errors.mgr);
-  errors.mgr.error_exit = JpegError;
-  errors.mgr.emit_message = JpegMessage;
-  errors.mgr.output_message = JpegOutput;
+  image::QuietJpegErrors errors;
+  image::UseQuietErrors(cinfo, errors);
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_decompress(&cinfo);
     return false;
