@@ -46,8 +46,10 @@ class SelfServiceCliTest : public PlatformCliTest {
     ASSERT_EQ(SkIn(op_, {"operator", "product", "add", "--id", "ss-employee", "--name",
                          "员工数字证书（SM2 双证书）", "--profile", "employee", "--alg", "sm2",
                          "--dual", "--price", "0", "--roles", "employee"}).exit_code, 0);
+    ASSERT_EQ(SkIn(op_, {"operator", "product", "add", "--id", "ss-paid", "--name", "收费证书",
+                         "--alg", "p256", "--price", "99", "--roles", "natural_person"}).exit_code, 0);
     auto project = SkIn(op_, {"--json", "operator", "project", "add", "--name", "某市政务服务平台",
-                              "--products", "ss-personal,ss-employee"});
+                              "--products", "ss-personal,ss-employee,ss-paid"});
     ASSERT_EQ(project.exit_code, 0) << project.err;
     project_ = json::parse(project.out)["id"];
     link_ = json::parse(project.out)["link"];
@@ -132,6 +134,10 @@ TEST_P(SelfServiceCliTest, StandardFlowReviewQueryInstallRenew) {
   EXPECT_NE(P(no_agree, kPassword).err.find("agreement_version: "), std::string::npos);
   EXPECT_NE(P(Apply("000000", "110101199003074514"), kPassword).err.find("code: "),
             std::string::npos);
+  // A paid product goes through orders, not self-service.
+  auto paid = Apply(code, "110101199003074514");
+  *std::find(paid.begin(), paid.end(), "ss-personal") = "ss-paid";
+  EXPECT_NE(P(paid, kPassword).err.find("product_id: "), std::string::npos);
   auto applied = PJ(Apply(code, "110101199003074514"), kPassword);
   EXPECT_EQ(applied["state"], "pending_review");
   EXPECT_EQ(applied["id_number"], "1101**********4514");  // masked for the applicant

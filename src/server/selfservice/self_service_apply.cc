@@ -37,6 +37,10 @@ Result<Product> SelfService::CertificateProduct(const std::string& id) {
     return Fail(Bad("product_id", "self-service offers live certificate products only",
                     "自助服务仅办理在售的证书产品"));
   }
+  if (product->price_fen != 0) {
+    return Fail(Bad("product_id", "a paid product is ordered (sealkey order), not self-served",
+                    "收费产品请通过订单办理"));
+  }
   return product;
 }
 
