@@ -6,17 +6,21 @@
 // Signer, and the final
 //   Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
 // written here and parsed back, so what is returned is exactly what was signed.
+// The signature is then verified with the CA certificate's key, except for a
+// key-file signer that OpenCaSigner proved to hold that key (ca_key.h).
 #include "ca/ca.h"
 
 #include <ctime>
 
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "base/der.h"
+#include "ca/ca_key.h"
 #include "crypto/ossl_error.h"
 #include "crypto/random.h"
 
@@ -138,6 +142,35 @@ Result<Bytes> Encode(int (*i2d)(const X509_ALGOR*, unsigned char**), const X509_
   return der;
 }
 
+// Puts the subject key into the certificate. EC keys (SM2, P-256) are
+// written as their SubjectPublicKeyInfo (RFC 5480 2: id-ecPublicKey, the
+// named curve, the uncompressed point) directly: X509_set_pubkey would run
+// the key through OpenSSL 3's encoder and decoder, which cost more than an
+// ECDSA signature. The certificate under construction then holds no
+// EVP_PKEY, which nothing before signing needs (the SKI hashes the bit
+// string); the certificate returned is parsed from the signed DER and has
+// one. RSA keys take the general path.
+Status SetSubjectKey(X509* x, const crypto::PublicKey& key) {
+  if (key.type() == KeyType::kRsa) {
+    if (!X509_set_pubkey(x, key.get())) {
+      return Fail(crypto::OpensslError(ErrorCode::kCrypto, "setting the public key failed"));
+    }
+    return Ok();
+  }
+  auto point = key.EcPoint();
+  if (!point) return Fail(point.error());
+  int curve = key.type() == KeyType::kSm2 ? NID_sm2 : NID_X9_62_prime256v1;
+  auto* bits = static_cast<unsigned char*>(OPENSSL_memdup(point->data(), point->size()));
+  if (bits == nullptr ||
+      !X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+                              V_ASN1_OBJECT, OBJ_nid2obj(curve), bits,
+                              static_cast<int>(point->size()))) {
+    OPENSSL_free(bits);
+    return Fail(crypto::OpensslError(ErrorCode::kCrypto, "setting the public key failed"));
+  }
+  return Ok();
+}
+
 // Fields and extensions of the certificate, not yet signed.
 Result<UniquePtr<X509>> BuildTbs(const CaContext& ca, const IssueRequest& r, ByteView serial,
                                  KeyType ca_type) {
@@ -158,10 +191,10 @@ Result<UniquePtr<X509>> BuildTbs(const CaContext& ca, const IssueRequest& r, Byt
       !ASN1_TIME_set(X509_getm_notBefore(x.get()), static_cast<time_t>(r.not_before)) ||
       !ASN1_TIME_set(X509_getm_notAfter(x.get()), static_cast<time_t>(r.not_after)) ||
       !X509_set_subject_name(x.get(), subject.get()) ||
-      !X509_set_issuer_name(x.get(), X509_get_subject_name(ca.cert.get())) ||
-      !X509_set_pubkey(x.get(), r.subject_key->get())) {
+      !X509_set_issuer_name(x.get(), X509_get_subject_name(ca.cert.get()))) {
     return Fail(crypto::OpensslError(ErrorCode::kCrypto, "building the certificate failed"));
   }
+  SEALKEY_RETURN_IF_ERROR(SetSubjectKey(x.get(), *r.subject_key));
   // OpenSSL 3.0 has no setter for a certificate's TBS signature algorithm
   // (X509_sign sets it while signing with a key it holds, which an HSM key is
   // not); the pointer it returns points into the X509 this function owns.
@@ -263,6 +296,9 @@ Result<crypto::Certificate> IssueEndEntity(const CaContext& ca, const IssueReque
   Bytes der = der::Sequence({tbs_bytes, *alg, der::BitString(*sig)});
   auto cert = crypto::Certificate::FromDer(der);
   if (!cert) return Fail(cert.error());
+  // A key-file signer was proved to hold this key when the CA was loaded and
+  // signs in this process; anything else (an HSM) is checked every time.
+  if (IsProvenKeyFileSigner(ca.signer, *ca_key)) return cert;
   if (auto ok = cert->VerifySignature(*ca_key); !ok) {
     return Fail(ErrorCode::kVerifyFailed,
                 "the CA signer produced a signature the CA certificate's key does not verify "

@@ -114,7 +114,12 @@ bool CaMayIssue(crypto::KeyType ca_key, crypto::KeyType subject_key);
 // ecdsa-with-SHA256, RSA CAs sha256WithRSAEncryption; the TBS is signed
 // through `ca.signer`, and the result is verified with the CA certificate's
 // key before it is returned, so a signer holding another key never yields a
-// certificate.
+// certificate. The one exception is a key-file signer from OpenCaSigner,
+// which proved when it was opened that it holds the CA certificate's key
+// (IsProvenKeyFileSigner in ca_key.h); PKCS#11 (HSM) signatures and those of
+// any other Signer are always verified. The subject key is written as the
+// SubjectPublicKeyInfo its key type has in OpenSSL (uncompressed point and
+// named curve for SM2 and P-256).
 //
 // Checks, before anything is signed:
 //   ca.signer set and of the CA key's type, ca.cert a CA   kFailedPrecondition "ca"

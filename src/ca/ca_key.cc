@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "base/atomic_file.h"
 #include "base/encoding.h"
@@ -77,18 +78,21 @@ Result<SealedFile> ParseKeyFile(const std::string& path, std::string_view text) 
   return SealedFile{*alg, std::move(*sealed)};
 }
 
-// A Signer that owns its key; the key is freed (and OpenSSL clears its
-// private components) with the Signer.
-class OwnedKeySigner final : public crypto::Signer {
+// A Signer over a key read from a key file; it owns the key, which is freed
+// (and OpenSSL clears its private components) with the Signer. Only
+// OpenCaSigner makes one, and only returns it once the key is proved to be
+// the CA certificate's (IsProvenKeyFileSigner relies on that).
+class KeyFileSigner final : public crypto::Signer {
  public:
-  explicit OwnedKeySigner(crypto::PrivateKey key) : key_(std::move(key)) {}
+  explicit KeyFileSigner(crypto::PrivateKey key) : key_(std::move(key)) {}
   crypto::KeyType key_type() const override { return key_.type(); }
   Result<Bytes> Sign(ByteView msg, const crypto::SignOptions& options) override {
     return crypto::SignMessage(key_, msg, options);
   }
+  const crypto::PrivateKey& key() const { return key_; }
 
  private:
-  crypto::PrivateKey key_;
+  const crypto::PrivateKey key_;
 };
 
 Error Mismatch(std::string_view detail) {
@@ -182,7 +186,7 @@ Result<std::unique_ptr<crypto::Signer>> OpenCaSigner(const CaKeyLocation& where,
     auto pub = key->Public();
     if (!pub) return Fail(pub.error());
     if (!pub->Equals(expected)) return Fail(Mismatch("the key file holds another key"));
-    signer = std::make_unique<OwnedKeySigner>(std::move(*key));
+    signer = std::make_unique<KeyFileSigner>(std::move(*key));
   } else if (where.kind == "pkcs11") {
     SEALKEY_RETURN_IF_ERROR(Required(where.path, "path"));
     SEALKEY_RETURN_IF_ERROR(Required(where.token_label, "token_label"));
@@ -200,6 +204,13 @@ Result<std::unique_ptr<crypto::Signer>> OpenCaSigner(const CaKeyLocation& where,
   }
   SEALKEY_RETURN_IF_ERROR(ProveKey(*signer, expected));
   return signer;
+}
+
+bool IsProvenKeyFileSigner(const crypto::Signer* signer, const crypto::PublicKey& ca_key) {
+  const auto* file = dynamic_cast<const KeyFileSigner*>(signer);
+  // EVP_PKEY_eq compares the public components (and the curve).
+  return file != nullptr && file->key().type() == ca_key.type() &&
+         EVP_PKEY_eq(file->key().get(), ca_key.get()) == 1;
 }
 
 }  // namespace sealkey::ca

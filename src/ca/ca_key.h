@@ -63,4 +63,13 @@ Result<std::unique_ptr<crypto::Signer>> OpenCaSigner(const CaKeyLocation& where,
                                                      const SecureBuffer& kek,
                                                      const crypto::PublicKey& expected);
 
+// True only when `signer` is a key-file Signer returned by OpenCaSigner (the
+// key decrypted into this process's memory, where it cannot change, and
+// proved there to be the private key of its `expected` key) and `ca_key` is
+// that key. Issuance then need not verify each signature it makes
+// (IssueEndEntity). False for PKCS#11 signers, wrappers around them, and any
+// other Signer: a token is outside the process, so what it signs is checked
+// every time. Cheap: a type check and a public-key comparison.
+bool IsProvenKeyFileSigner(const crypto::Signer* signer, const crypto::PublicKey& ca_key);
+
 }  // namespace sealkey::ca

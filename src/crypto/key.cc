@@ -14,6 +14,7 @@
 
 #include "crypto/ec_group.h"
 #include "crypto/ossl_error.h"
+#include "crypto/sm2.h"
 
 namespace sealkey::crypto {
 namespace {
@@ -73,6 +74,23 @@ Result<UniquePtr<EVP_PKEY>> NormaliseSm2(UniquePtr<EVP_PKEY> pkey, bool is_priva
     return Fail(OpensslError(ErrorCode::kCrypto, "converting key to SM2 failed"));
   }
   return UniquePtr<EVP_PKEY>(out);
+}
+
+// The public point of an EC key as 04||X||Y; the stored form may be
+// compressed, so it is decoded and re-encoded.
+Result<Bytes> UncompressedPoint(const EVP_PKEY* pkey, KeyType type) {
+  uint8_t buf[133];
+  size_t len = 0;
+  if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, buf, sizeof buf, &len) !=
+      1) {
+    return Fail(OpensslError(ErrorCode::kCrypto, "reading the public point failed"));
+  }
+  const EC_GROUP* group = GroupFor(type);
+  UniquePtr<EC_POINT> point(EC_POINT_new(group));
+  if (!point || EC_POINT_oct2point(group, point.get(), buf, len, nullptr) != 1) {
+    return Fail(OpensslError(ErrorCode::kCrypto, "decoding the public point failed"));
+  }
+  return EncodePoint(type, point.get());
 }
 
 }  // namespace
@@ -200,19 +218,7 @@ std::string PublicKey::ToPem() const {
 
 Result<Bytes> PublicKey::EcPoint() const {
   if (type_ == KeyType::kRsa) return Fail(ErrorCode::kUnsupported, "RSA key has no EC point");
-  uint8_t buf[133];
-  size_t len = 0;
-  if (EVP_PKEY_get_octet_string_param(pkey_.get(), OSSL_PKEY_PARAM_PUB_KEY, buf, sizeof buf,
-                                      &len) != 1) {
-    return Fail(OpensslError(ErrorCode::kCrypto, "reading the public point failed"));
-  }
-  // Re-encode: the stored form may be compressed.
-  const EC_GROUP* group = GroupFor(type_);
-  UniquePtr<EC_POINT> point(EC_POINT_new(group));
-  if (!point || EC_POINT_oct2point(group, point.get(), buf, len, nullptr) != 1) {
-    return Fail(OpensslError(ErrorCode::kCrypto, "decoding the public point failed"));
-  }
-  return EncodePoint(type_, point.get());
+  return UncompressedPoint(pkey_.get(), type_);
 }
 
 bool PublicKey::Equals(const PublicKey& other) const {
@@ -220,6 +226,19 @@ bool PublicKey::Equals(const PublicKey& other) const {
 }
 
 // ---- PrivateKey ----
+
+PrivateKey::PrivateKey(UniquePtr<EVP_PKEY> pkey, KeyType type)
+    : pkey_(std::move(pkey)), type_(type) {
+  if (type_ != KeyType::kSm2) return;
+  // Left empty if the point cannot be read: Sm2Sign then fails with the
+  // reason instead of the key failing to load.
+  auto point = UncompressedPoint(pkey_.get(), type_);
+  if (!point) return;
+  auto z = Sm2ComputeZ(*point);
+  if (!z) return;
+  sm2_point_ = std::move(*point);
+  sm2_default_z_ = std::move(*z);
+}
 
 Result<PrivateKey> PrivateKey::Adopt(UniquePtr<EVP_PKEY> pkey) {
   if (!pkey) return Fail(ErrorCode::kInvalidArgument, "no key", "key");

@@ -78,12 +78,21 @@ class PrivateKey {
   Result<SecureBuffer> ToPkcs8Der() const;
   Result<PublicKey> Public() const;
 
+  // SM2 keys only (empty for others): the public point 04||xA||yA and Z_A
+  // for the default ID (sm2.h), computed once when the object is made, as
+  // every SM2 signature hashes Z_A. Immutable afterwards, so safe to read
+  // from several threads.
+  ByteView sm2_point() const { return sm2_point_; }
+  ByteView sm2_default_z() const { return sm2_default_z_; }
+
   EVP_PKEY* get() const { return pkey_.get(); }
 
  private:
-  PrivateKey(UniquePtr<EVP_PKEY> pkey, KeyType type) : pkey_(std::move(pkey)), type_(type) {}
+  PrivateKey(UniquePtr<EVP_PKEY> pkey, KeyType type);
   UniquePtr<EVP_PKEY> pkey_;
   KeyType type_;
+  Bytes sm2_point_;
+  Bytes sm2_default_z_;
 };
 
 // Classifies an EVP_PKEY; kUnsupported for other curves and key types.

@@ -23,11 +23,16 @@ inline constexpr size_t kSm2MaxIdBytes = 8191;  // ENTL is a 16-bit bit count
 
 // Z_A for `key` (must be SM2) and `id`.
 Result<Bytes> Sm2ComputeZ(const PublicKey& key, std::string_view id = kSm2DefaultId);
+// Z_A over an uncompressed point 04||xA||yA (65 bytes, else kInvalidArgument
+// "point"). The point is hashed as given, not checked to be on the curve:
+// pass only points taken from a validated key.
+Result<Bytes> Sm2ComputeZ(ByteView point, std::string_view id = kSm2DefaultId);
 // e = SM3(Z_A || msg).
 Result<Bytes> Sm2ComputeE(const PublicKey& key, ByteView msg,
                           std::string_view id = kSm2DefaultId);
 
-// Signs `msg` (Z is computed over the key's own public key).
+// Signs `msg` (Z over the key's own public key: PrivateKey caches the point
+// and the default-ID Z, so only another ID costs a hash per signature).
 Result<Bytes> Sm2Sign(const PrivateKey& key, ByteView msg, std::string_view id = kSm2DefaultId);
 // Signs a precomputed 32-byte e (the SKF/PKCS#11 "sign the hash" form).
 Result<Bytes> Sm2SignDigest(const PrivateKey& key, ByteView e);

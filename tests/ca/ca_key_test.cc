@@ -56,6 +56,18 @@ TEST(CaKeyFileTest, SignerOnlyForTheCertificatesKey) {
   ASSERT_OK(cert);
   EXPECT_OK(cert->VerifySignature(*ca.h.issuing.PublicKeyOf()));
 
+  // Proved at opening for the issuing CA's key only, so IssueEndEntity skips
+  // re-verifying its signatures there and nowhere else.
+  EXPECT_TRUE(IsProvenKeyFileSigner(signer->get(), *ca.h.issuing.PublicKeyOf()));
+  EXPECT_FALSE(IsProvenKeyFileSigner(signer->get(), *ca.h.root.PublicKeyOf()));
+  EXPECT_FALSE(IsProvenKeyFileSigner(ca.signer.get(), *ca.h.issuing.PublicKeyOf()));
+  EXPECT_FALSE(IsProvenKeyFileSigner(nullptr, *ca.h.issuing.PublicKeyOf()));
+  // Paired with another CA certificate, its signatures are checked and fail.
+  CaContext mispaired{"sm2", ca.h.root.Clone(), {}, signer->get(), "", ""};
+  EXPECT_ERROR_CODE(IssueEndEntity(mispaired, Request(pub, Profile::kPersonal,
+                                                      CertUsage::kSigning)),
+                    ErrorCode::kVerifyFailed);
+
   auto wrong = OpenCaSigner(where, kek, *ca.h.root.PublicKeyOf());
   EXPECT_ERROR_CODE(wrong, ErrorCode::kVerifyFailed);
   EXPECT_EQ(wrong.error().field, "key");
@@ -112,6 +124,8 @@ TEST_F(SoftHsmCaTest, IssuesThroughTheHsmAndOpensslVerifies) {
   ASSERT_OK(signer);
   CaContext ctx{"p256", ca.h.issuing.Clone(), {}, signer->get(), ca.ctx.crl_url, ""};
   auto pub = PublicOf(KeyFor(KeyAlg::kEcP256));
+  // An HSM signer is never taken as proven: each signature is verified.
+  EXPECT_FALSE(IsProvenKeyFileSigner(signer->get(), issuing_pub));
   auto cert = IssueEndEntity(ctx, Request(pub, Profile::kOrganisation, CertUsage::kSigning));
   ASSERT_OK(cert);
   auto v = RunCommand({"openssl", "verify", "-CAfile", SavePem(dir_, "root.pem", ca.h.root),

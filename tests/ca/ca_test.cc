@@ -3,6 +3,11 @@
 // CA keys (files, PKCS#11) are in ca_key_test.cc.
 #include "ca/ca_fixture.h"
 
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "crypto/digest.h"
+
 namespace sealkey::ca {
 namespace {
 TEST(ProfileTest, TokensRoundTrip) {
@@ -205,6 +210,40 @@ INSTANTIATE_TEST_SUITE_P(Algs, IssueTest,
                          [](const auto& info) {
                            return std::string(crypto::KeyAlgToken(info.param));
                          });
+
+// SetSubjectKey writes EC keys without OpenSSL's encoder: the certificate
+// must carry exactly the key's own SubjectPublicKeyInfo, and its SKI must be
+// the SHA-1 of the key's bit string (RFC 5280 4.2.1.2 method 1).
+TEST_P(IssueTest, SubjectPublicKeyInfoIsTheKeysOwn) {
+  const TestCa& ca = CaFor(GetParam());
+  for (KeyAlg leaf_alg : {KeyAlg::kSm2, KeyAlg::kEcP256, KeyAlg::kRsa2048}) {
+    auto pub = PublicOf(KeyFor(leaf_alg));
+    if (!CaMayIssue(ca.signer->key_type(), pub.type())) continue;
+    SCOPED_TRACE(std::string(crypto::KeyAlgToken(leaf_alg)));
+    auto cert = IssueEndEntity(ca.ctx, Request(pub, Profile::kPersonal, CertUsage::kSigning));
+    ASSERT_OK(cert);
+    unsigned char* out = nullptr;
+    int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert->get()), &out);
+    ASSERT_GT(len, 0);
+    Bytes spki(out, out + len);
+    OPENSSL_free(out);
+    EXPECT_EQ(HexEncode(spki), HexEncode(pub.ToDer()));
+    auto back = cert->PublicKeyOf();
+    ASSERT_OK(back);
+    EXPECT_EQ(back->type(), pub.type());
+    EXPECT_TRUE(back->Equals(pub));
+    const ASN1_BIT_STRING* bits = X509_get0_pubkey_bitstr(cert->get());
+    ByteView key_bits(ASN1_STRING_get0_data(bits), static_cast<size_t>(ASN1_STRING_length(bits)));
+    if (pub.type() != KeyType::kRsa) {
+      EXPECT_EQ(Bytes(key_bits.begin(), key_bits.end()), *pub.EcPoint());
+    }
+    const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(cert->get());
+    ASSERT_NE(ski, nullptr);
+    EXPECT_EQ(HexEncode(ByteView(ASN1_STRING_get0_data(ski),
+                                 static_cast<size_t>(ASN1_STRING_length(ski)))),
+              HexEncode(crypto::Hash(crypto::HashAlg::kSha1, key_bits)));
+  }
+}
 
 TEST(PolicyTest, RefusesBadRequestsBeforeSigning) {
   const TestCa& sm2 = CaFor(KeyAlg::kSm2);

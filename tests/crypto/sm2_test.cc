@@ -1,6 +1,8 @@
 // SM2 known-answer tests (GM/T 0003.5 Appendices A and C) and rejection of
 // malformed signatures, points and ciphertexts.
 #include <gtest/gtest.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 
 #include "base/der.h"
 #include "base/encoding.h"
@@ -40,6 +42,24 @@ TEST_F(Sm2KatTest, ZAndEMatchAppendixA) {
   auto e = Sm2ComputeE(Pub(), sign_.Hex("Msg"), sign_.Get("Id"));
   ASSERT_OK(e);
   EXPECT_EQ(HexEncode(*e), sign_.Get("E"));
+}
+
+// A PrivateKey computes Z_A for the default ID once, when it is made; the
+// Appendix A vector uses the default ID, so its Z is the known answer.
+TEST_F(Sm2KatTest, KeyObjectCachesTheAppendixAZ) {
+  ASSERT_EQ(sign_.Get("Id"), kSm2DefaultId);
+  PrivateKey key = Priv();
+  EXPECT_EQ(HexEncode(key.sm2_point()), sign_.Get("Pub"));
+  EXPECT_EQ(HexEncode(key.sm2_default_z()), sign_.Get("Z"));
+  auto z = Sm2ComputeZ(sign_.Hex("Pub"), sign_.Get("Id"));
+  ASSERT_OK(z);
+  EXPECT_EQ(HexEncode(*z), sign_.Get("Z"));
+  EXPECT_ERROR_CODE(Sm2ComputeZ(ByteView(sign_.Hex("Pub")).first(64)),
+                    ErrorCode::kInvalidArgument);
+  auto p256 = PrivateKey::Generate(KeyAlg::kEcP256);
+  ASSERT_OK(p256);
+  EXPECT_TRUE(p256->sm2_point().empty());
+  EXPECT_TRUE(p256->sm2_default_z().empty());
 }
 
 TEST_F(Sm2KatTest, AppendixASignatureVerifies) {
@@ -167,6 +187,54 @@ TEST_F(Sm2SignatureShapeTest, RawFormRoundTrip) {
   EXPECT_EQ(*der, DerSig());
   EXPECT_ERROR_CODE(EcSignatureRawToDer(KeyType::kSm2, ByteView(*raw).first(63)),
                     ErrorCode::kMalformed);
+}
+
+// OpenSSL's own SM2 verifier, which computes Z_A itself from the key and
+// the ID it is given, independently of sealkey's Z code.
+bool OpensslVerifies(const PublicKey& pub, ByteView msg, ByteView sig, std::string_view id) {
+  UniquePtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  UniquePtr<EVP_MD> sm3(EVP_MD_fetch(nullptr, "SM3", nullptr));
+  return ctx && sm3 && EVP_DigestVerifyInit(ctx.get(), &pctx, sm3.get(), nullptr, pub.get()) == 1 &&
+         EVP_PKEY_CTX_set1_id(pctx, id.data(), id.size()) == 1 &&
+         EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), msg.data(), msg.size()) == 1;
+}
+
+// Signatures made with the Z_A a key object cached verify under OpenSSL and
+// sealkey, with the default ID and another, for a generated key, a key read
+// back from PKCS#8, and one whose PKCS#8 holds a compressed public point (the
+// cache must hash the uncompressed coordinates).
+TEST(Sm2SignCacheTest, SignaturesFromTheCachedZVerify) {
+  auto generated = PrivateKey::Generate(KeyAlg::kSm2);
+  ASSERT_OK(generated);
+  std::vector<PrivateKey> keys;
+  auto der = generated->ToPkcs8Der();
+  ASSERT_OK(der);
+  keys.push_back(*PrivateKey::FromPkcs8Der(der->span()));
+  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(generated->get(),
+                                           OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           "compressed"), 1);
+  auto compressed_der = generated->ToPkcs8Der();
+  ASSERT_OK(compressed_der);
+  EXPECT_LT(compressed_der->size(), der->size());
+  keys.push_back(*PrivateKey::FromPkcs8Der(compressed_der->span()));
+  keys.push_back(std::move(*generated));
+  const Bytes msg = ToBytes("a TBSCertificate, say");
+  for (const PrivateKey& key : keys) {
+    auto pub = key.Public();
+    ASSERT_OK(pub);
+    EXPECT_EQ(Bytes(key.sm2_point().begin(), key.sm2_point().end()), *pub->EcPoint());
+    EXPECT_EQ(Bytes(key.sm2_default_z().begin(), key.sm2_default_z().end()),
+              *Sm2ComputeZ(*pub));
+    for (std::string_view id : {kSm2DefaultId, std::string_view("ALICE123@YAHOO.COM")}) {
+      SCOPED_TRACE(std::string(id));
+      auto sig = Sm2Sign(key, msg, id);
+      ASSERT_OK(sig);
+      EXPECT_TRUE(OpensslVerifies(*pub, msg, *sig, id));
+      EXPECT_OK(Sm2Verify(*pub, msg, *sig, id));
+      EXPECT_FALSE(OpensslVerifies(*pub, msg, *sig, id == kSm2DefaultId ? "other" : kSm2DefaultId));
+    }
+  }
 }
 
 TEST(Sm2PointTest, RejectsPointsOffTheCurveOrMalformed) {
