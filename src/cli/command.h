@@ -39,6 +39,8 @@ void RegisterAccountDeletionCommands(CLI::App& app, CommandContext& ctx);
 void RegisterIdentityCommands(CLI::App& app, CommandContext& ctx);
 void RegisterKycCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOrgCommands(CLI::App& app, CommandContext& ctx);
+// `org transfer-letter` / `transfer-sign` (org_transfer_commands.cc), added to `org`.
+void RegisterOrgTransferCommands(CLI::App* org, CommandContext& ctx);
 void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOrderCommands(CLI::App& app, CommandContext& ctx);
 void RegisterInvoiceCommands(CLI::App& app, CommandContext& ctx);

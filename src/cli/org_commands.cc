@@ -3,7 +3,7 @@
 //     my-invitations, accept-invitation, decline-invitation
 //   as administrator / legal representative: show, members, member, requests,
 //     approve, reject, invite, invitations, transfer-admin, transfer-status,
-//     cancel-transfer
+//     cancel-transfer (transfer-letter, transfer-sign: org_transfer_commands.cc)
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -260,11 +260,13 @@ void RegisterOrgCommands(CLI::App& app, CommandContext& ctx) {
     }
     return Print(g, *doc, {{"to_name", "To", "转让给"}, {"status", "Status", "状态"}});
   });
-  On(org->add_subcommand("transfer-status", "The pending administrator transfer"), ctx, o,
+  On(org->add_subcommand("transfer-status", "The pending (else the last completed) administrator transfer"), ctx, o,
      [](const GlobalOptions& g, const OrgOptions&) -> Status {
        auto doc = Person(g, "GET", "/org/admin-transfer");
        if (!doc) return Fail(doc.error());
-       return Print(g, *doc, {{"to_name", "To", "转让给"}, {"status", "Status", "状态"},
+       return Print(g, *doc, {{"from_name", "From", "转让人"}, {"to_name", "To", "转让给"},
+                              {"status", "Status", "状态"},
+                              {"letter_rendered", "Letter", "已生成委托书"},
                               {"created_at", "Requested", "申请时间"}});
      });
   On(org->add_subcommand("cancel-transfer", "Cancel the pending administrator transfer"), ctx, o,
@@ -274,6 +276,7 @@ void RegisterOrgCommands(CLI::App& app, CommandContext& ctx) {
        if (!g.json) std::cout << Tr("Transfer cancelled", "已取消转让") << "\n";
        return Ok();
      });
+  RegisterOrgTransferCommands(org, ctx);
 }
 
 }  // namespace sealkey::cli

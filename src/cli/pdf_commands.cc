@@ -217,14 +217,13 @@ bool WantsPdfSignature(const PdfSignOptions& o) {
   return !o.out.empty() || !o.image.empty() || !o.seal.empty();
 }
 
-Status SignPdf(const GlobalOptions& g, const PdfSignOptions& o) {
+Result<Bytes> SignPdfBytes(const GlobalOptions& g, const PdfSignOptions& o, ByteView input,
+                           pdf::PdfSignature* made) {
   auto sub_filter = pdf::ParseSubFilter(o.sub_filter);
   if (!sub_filter) {
     return Fail(ErrorCode::kInvalidArgument, sub_filter.error().message, "--sub-filter");
   }
-  auto input = ReadFile(o.in, "--in");
-  if (!input) return Fail(input.error());
-  if (AsChars(*input).substr(0, 5) != "%PDF-") {
+  if (AsChars(input).substr(0, 5) != "%PDF-") {
     return Fail(ErrorCode::kInvalidArgument,
                 "--pdf-out, --stamp and --seal need a PDF (the file does not start with %PDF-)",
                 "--in");
@@ -247,7 +246,7 @@ Status SignPdf(const GlobalOptions& g, const PdfSignOptions& o) {
   if (!name) return Fail(name.error());
   stamp.name = *name;
 
-  auto prepared = pdf::PreparePdfSignature(*input, stamp);
+  auto prepared = pdf::PreparePdfSignature(input, stamp);
   if (!prepared) return Fail(prepared.error());
   json request = {{"op", "sign"},
                   {"device", o.device},
@@ -271,15 +270,24 @@ Status SignPdf(const GlobalOptions& g, const PdfSignOptions& o) {
   if (check->empty() || !check->back().valid) {
     return Fail(ErrorCode::kInternal, "the signed PDF does not verify", "pdf");
   }
+  if (made) *made = check->back();
+  return signed_pdf;
+}
+
+Status SignPdf(const GlobalOptions& g, const PdfSignOptions& o) {
+  auto input = ReadFile(o.in, "--in");
+  if (!input) return Fail(input.error());
+  pdf::PdfSignature made;
+  auto signed_pdf = SignPdfBytes(g, o, *input, &made);
+  if (!signed_pdf) return Fail(signed_pdf.error());
   const std::string out = o.out.empty() ? DefaultOut(o.in) : o.out;
   SEALKEY_RETURN_IF_ERROR(WriteFileAtomic(out, *signed_pdf, 0644));
-  const pdf::PdfSignature& made = check->back();
   if (g.json) {
     json j = {{"pdf", out},
               {"field", made.field_name},
               {"sub_filter", made.sub_filter},
               {"page", o.page},
-              {"stamp", !stamp.image.empty()}};
+              {"stamp", !o.image.empty() || !o.seal.empty()}};
     if (!o.revocation.empty()) j["revocation"] = o.revocation;
     PrintJson(j);
   } else {

@@ -5,11 +5,16 @@
 #include <cstddef>
 #include <string>
 
+#include "base/bytes.h"
 #include "base/error.h"
 #include "cli/command.h"
 
 namespace CLI {
 class App;
+}
+
+namespace sealkey::pdf {
+struct PdfSignature;
 }
 
 namespace sealkey::cli {
@@ -30,6 +35,12 @@ struct PdfSignOptions {
 void AddPdfSignOptions(CLI::App* sign, PdfSignOptions& o);
 // Whether the options ask for a PDF signature (--pdf-out, --stamp or --seal).
 bool WantsPdfSignature(const PdfSignOptions& o);
+
+// Signs `input` (which must be a PDF; `o.in` is not read) as SignPdf does
+// and returns the signed file, checked with the verifier; `made` (may be
+// null) gets its signature.
+Result<Bytes> SignPdfBytes(const GlobalOptions& g, const PdfSignOptions& o, ByteView input,
+                           pdf::PdfSignature* made);
 
 // Signs `o.in` (which must be a PDF) as a PAdES incremental update with the
 // seal image at (x, y, w, h) on page `o.page`: the medium's "sign" operation

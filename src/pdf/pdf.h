@@ -105,4 +105,12 @@ struct PdfSignature {
 // checked. Errors only when the file cannot be parsed at all.
 Result<std::vector<PdfSignature>> VerifyPdfSignatures(ByteView pdf);
 
+// Whether `updated` is `original` with incremental updates that only add a
+// signature: every object of `original` reads the same in `updated`'s last
+// revision, except a page's /Annots, the catalog's /AcroForm and an existing
+// AcroForm's /Fields and /SigFlags (revision_check.cc). The caller checks that
+// `original` is a prefix of `updated`. kInvalidArgument (field "pdf") naming
+// the first changed object; kMalformed when either does not parse.
+Status CheckOnlySignaturesAdded(ByteView original, ByteView updated);
+
 }  // namespace sealkey::pdf

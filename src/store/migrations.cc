@@ -370,6 +370,13 @@ const std::vector<Migration>& Migrations() {
        {
            "ALTER TABLE orders ADD COLUMN seal_image_blob TEXT NOT NULL DEFAULT ''",
        }},
+      {13,
+       "administrator transfer (B9): the rendered authorisation letter, the signed one, the signer",
+       {
+           "ALTER TABLE org_admin_transfers ADD COLUMN letter_blob TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE org_admin_transfers ADD COLUMN signed_blob TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE org_admin_transfers ADD COLUMN signer_serial TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kMigrations;
 }

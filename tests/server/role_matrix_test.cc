@@ -83,6 +83,8 @@ const std::map<std::string, Callers>& Matrix() {
       {"POST /api/v1/org/admin-transfer", kAdminOnly},
       {"GET /api/v1/org/admin-transfer", kAdminOnly},
       {"DELETE /api/v1/org/admin-transfer", kAdminOnly},
+      {"POST /api/v1/org/admin-transfer/letter", kAdminOnly},
+      {"POST /api/v1/org/admin-transfer/signature", kAdminOnly},
       {"POST /api/v1/operator/session", kPublic},
       {"DELETE /api/v1/operator/session", kOperatorOnly},
       {"GET /api/v1/operator/me", kOperatorOnly},

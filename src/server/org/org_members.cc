@@ -1,5 +1,4 @@
-// OrgService: members, invitations and the administrator-transfer request
-// (B9).
+// OrgService: members and invitations (B9).
 #include <soci/soci.h>
 
 #include "server/account/policy.h"
@@ -209,74 +208,6 @@ Result<Invitation> OrgService::AnswerInvitation(const Account& caller, int64_t i
   }
   inv.status = status;
   return inv;
-}
-
-Result<AdminTransfer> OrgService::RequestAdminTransfer(const Account& caller,
-                                                       int64_t to_identity_id) {
-  SEALKEY_RETURN_IF_ERROR(RequireIdentity(caller, {"administrator"}));
-  auto target = MemberDetail(caller, to_identity_id);
-  if (!target) return Fail(target.error());
-  if (target->account_id == caller.id || target->kind != "employee") {
-    return Fail(Bilingual(ErrorCode::kInvalidArgument,
-                          "the administrator role goes to another member's employee identity",
-                          "管理员只能转让给其他员工", "to_identity_id"));
-  }
-  long long org = caller.org_id, from = caller.id, to = target->account_id, id = 0;
-  long long now = clock_.NowUnixSeconds();
-  bool open = false;
-  SEALKEY_RETURN_IF_ERROR(store::InTransaction(db_, [&](soci::session& sql) -> Status {
-    long long pending = 0;
-    sql << "SELECT COUNT(*) FROM org_admin_transfers WHERE org_id = :o"
-           " AND status = 'awaiting_signature'",
-        soci::use(org), soci::into(pending);
-    if ((open = pending > 0)) return Ok();
-    sql << "INSERT INTO org_admin_transfers (org_id, from_account, to_account, status, created_at)"
-           " VALUES (:o, :f, :t, 'awaiting_signature', :c) RETURNING id",
-        soci::use(org), soci::use(from), soci::use(to), soci::use(now), soci::into(id);
-    return Ok();
-  }));
-  if (open) {
-    return Fail(Bilingual(ErrorCode::kAlreadyExists,
-                          "a transfer is already waiting for its authorisation letter",
-                          "已有等待签署授权委托书的转让申请", "to_identity_id"));
-  }
-  return AdminTransfer{id, org, from, to, target->name, "awaiting_signature", now};
-}
-
-Result<std::optional<AdminTransfer>> OrgService::PendingAdminTransfer(const Account& caller) {
-  SEALKEY_RETURN_IF_ERROR(RequireIdentity(caller, {"administrator"}));
-  AdminTransfer t;
-  long long org = caller.org_id, id = 0, from = 0, to = 0, created = 0;
-  {
-    auto lease = db_.Borrow();
-    lease.sql() << "SELECT id, from_account, to_account, status, created_at"
-                   " FROM org_admin_transfers WHERE org_id = :o AND status = 'awaiting_signature'",
-        soci::use(org), soci::into(id), soci::into(from), soci::into(to), soci::into(t.status),
-        soci::into(created);
-    if (!lease.sql().got_data()) return std::optional<AdminTransfer>();
-  }
-  t.id = id;
-  t.org_id = org;
-  t.from_account = from;
-  t.to_account = to;
-  t.created_at = created;
-  if (auto person = kyc_.Verified(to)) t.to_name = person->name;
-  return std::optional<AdminTransfer>(t);
-}
-
-Status OrgService::CancelAdminTransfer(const Account& caller) {
-  auto pending = PendingAdminTransfer(caller);
-  if (!pending) return Fail(pending.error());
-  if (!*pending) {
-    return Fail(Bilingual(ErrorCode::kNotFound, "no transfer is pending", "没有待处理的转让申请",
-                          "transfer"));
-  }
-  long long id = (*pending)->id, now = clock_.NowUnixSeconds();
-  return store::InTransaction(db_, [&](soci::session& sql) -> Status {
-    sql << "UPDATE org_admin_transfers SET status = 'cancelled', decided_at = :t WHERE id = :i",
-        soci::use(now), soci::use(id);
-    return Ok();
-  });
 }
 
 }  // namespace sealkey::server

@@ -31,8 +31,28 @@ json InvitationJson(const Invitation& i) {
 }
 
 json TransferJson(const AdminTransfer& t) {
-  return {{"id", t.id},         {"org_id", t.org_id}, {"to_account", t.to_account},
-          {"to_name", t.to_name}, {"status", t.status}, {"created_at", t.created_at}};
+  return {{"id", t.id},
+          {"org_id", t.org_id},
+          {"from_account", t.from_account},
+          {"from_name", t.from_name},
+          {"to_account", t.to_account},
+          {"to_name", t.to_name},
+          {"status", t.status},
+          {"letter_rendered", t.letter_rendered},
+          {"signer_serial", t.signer_serial},
+          {"created_at", t.created_at},
+          {"decided_at", t.decided_at}};
+}
+
+// The base64 field `key` of a JSON body, decoded.
+Result<Bytes> Base64Field(const HttpRequest& req, const char* key) {
+  auto body = ParseJsonBody(req);
+  if (!body) return Fail(body.error());
+  auto text = RequiredString(*body, key);
+  if (!text) return Fail(text.error());
+  auto bytes = Base64Decode(*text);
+  if (!bytes) return Fail(Bilingual(ErrorCode::kMalformed, "is not base64", "不是 base64 编码", key));
+  return bytes;
 }
 
 template <typename T, typename F>
@@ -263,7 +283,7 @@ void RegisterManagementRoutes(Router& router, AccountService& accounts, OrgServi
   router.Add("GET", "/api/v1/org/admin-transfer",
              WithAccount(accounts, kAdmin, [&orgs](const HttpRequest&, const Account& a)
                                        -> Result<HttpResponse> {
-               auto t = orgs.PendingAdminTransfer(a);
+               auto t = orgs.LatestAdminTransfer(a);
                if (!t) return Fail(t.error());
                if (!*t) {
                  return Fail(Bilingual(ErrorCode::kNotFound, "no transfer is pending",
@@ -276,6 +296,28 @@ void RegisterManagementRoutes(Router& router, AccountService& accounts, OrgServi
                                        -> Result<HttpResponse> {
                SEALKEY_RETURN_IF_ERROR(orgs.CancelAdminTransfer(a));
                return NoContent();
+             }));
+  router.Add("POST", "/api/v1/org/admin-transfer/letter",
+             WithAccount(accounts, kAdmin, [&orgs](const HttpRequest& req, const Account& a)
+                                       -> Result<HttpResponse> {
+               auto png = Base64Field(req, "signature");
+               if (!png) return Fail(png.error());
+               auto pdf = orgs.RenderTransferLetter(a, *png);
+               if (!pdf) return Fail(pdf.error());
+               auto t = orgs.PendingAdminTransfer(a);
+               if (!t) return Fail(t.error());
+               json out = {{"pdf", Base64Encode(*pdf)}};
+               if (*t) out["transfer"] = TransferJson(**t);
+               return JsonResponse(201, out);
+             }));
+  router.Add("POST", "/api/v1/org/admin-transfer/signature",
+             WithAccount(accounts, kAdmin, [&orgs](const HttpRequest& req, const Account& a)
+                                       -> Result<HttpResponse> {
+               auto pdf = Base64Field(req, "pdf");
+               if (!pdf) return Fail(pdf.error());
+               auto t = orgs.CompleteAdminTransfer(a, *pdf);
+               if (!t) return Fail(t.error());
+               return JsonResponse(200, TransferJson(*t));
              }));
 }
 

@@ -1,12 +1,12 @@
 // Organisations (B6, B7, B9): search by name and unified social credit
 // code, creation with a business licence (OCR pre-fill, operator review),
 // joining with the administrator's consent, invitations, members, and the
-// administrator-transfer request.
+// administrator transfer.
 //
 // Roles come from the caller's current identity (B4): a natural person
 // searches, creates, joins and answers invitations; the administrator and
 // the legal representative manage the organisation of their identity; only
-// the administrator asks for a transfer. Uploading a licence, creating,
+// the administrator transfers the role. Uploading a licence, creating,
 // joining and accepting an invitation need a verified real name (B5).
 // Checks come before changes: bad input changes nothing.
 //
@@ -15,8 +15,11 @@
 //     verified ID number is the legal representative's).
 //   join request: pending -> approved | rejected | withdrawn
 //   invitation:   pending -> accepted | declined (expires after 7 days)
-//   admin transfer: awaiting_signature -> cancelled (the signing step that
-//     completes it comes with certificates)
+//   admin transfer: awaiting_signature -> cancelled | completed. Completing
+//     takes the authorisation letter the platform rendered (with the
+//     administrator's handwritten signature), signed by the administrator
+//     (PAdES) with a good certificate the platform issued to them; then the
+//     employee becomes administrator and the administrator an employee.
 // Thread-safe.
 #pragma once
 
@@ -92,9 +95,14 @@ struct Invitation {
 
 struct AdminTransfer {
   int64_t id = 0, org_id = 0, from_account = 0, to_account = 0;
-  std::string to_name, status;
-  int64_t created_at = 0;
+  std::string from_name, to_name;  // verified names
+  std::string status;              // awaiting_signature, completed, cancelled
+  bool letter_rendered = false;
+  std::string signer_serial;       // completed: the certificate that signed the letter
+  int64_t created_at = 0, decided_at = 0;
 };
+
+inline constexpr size_t kMaxLetterBytes = 10 << 20;
 
 class OrgService {
  public:
@@ -131,11 +139,29 @@ class OrgService {
   Result<std::vector<Invitation>> Invitations(const Account& caller);  // the org's
   Result<std::vector<Invitation>> MyInvitations(const Account& caller);
   Result<Invitation> AnswerInvitation(const Account& caller, int64_t invitation_id, bool accept);
+  // B9 administrator transfer (org_transfer.cc, org_transfer_sign.cc)
   Result<AdminTransfer> RequestAdminTransfer(const Account& caller, int64_t to_identity_id);
   Result<std::optional<AdminTransfer>> PendingAdminTransfer(const Account& caller);
+  // The pending transfer, else the organisation's latest completed one.
+  Result<std::optional<AdminTransfer>> LatestAdminTransfer(const Account& caller);
   Status CancelAdminTransfer(const Account& caller);
+  // Renders the pending transfer's authorisation letter with `signature_png`
+  // (a PNG by content) drawn in, stores it on the transfer (replacing an
+  // earlier one) and returns the PDF.
+  Result<Bytes> RenderTransferLetter(const Account& caller, ByteView signature_png);
+  // Completes the pending transfer with `signed_pdf`: the stored letter
+  // byte for byte plus an incremental update holding one PAdES signature
+  // that verifies, covers the whole file and was made with a good signing
+  // certificate the platform issued to the caller's account. Any failure
+  // (field "pdf", "certificate", "letter" or "transfer") changes nothing.
+  // Both people are told by SMS.
+  Result<AdminTransfer> CompleteAdminTransfer(const Account& caller, ByteView signed_pdf);
 
  private:
+  // The organisation's transfer matching `where` (SQL on org_admin_transfers,
+  // binding :o to the organisation), its letter blob in `letter_blob`.
+  Result<std::optional<AdminTransfer>> LoadTransfer(int64_t org_id, const std::string& where,
+                                                    std::string* letter_blob = nullptr);
   // Gives `account` an identity of `kind` in `org` unless it has one.
   Status Grant(soci::session& sql, int64_t account, const std::string& kind, int64_t org);
   void Notify(const std::string& phone, const std::string& text);
