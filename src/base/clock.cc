@@ -1,5 +1,7 @@
 #include "base/clock.h"
 
+#include <ctime>
+
 namespace sealkey {
 
 int64_t Clock::NowUnixSeconds() const {
@@ -24,6 +26,15 @@ void FakeClock::Advance(std::chrono::nanoseconds d) {
 void FakeClock::Set(TimePoint t) {
   std::lock_guard<std::mutex> lock(mu_);
   now_ = t;
+}
+
+std::string ChinaDate(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds + 8 * 3600);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
 }
 
 }  // namespace sealkey

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 namespace sealkey {
 
@@ -36,5 +37,9 @@ class FakeClock final : public Clock {
   mutable std::mutex mu_;
   TimePoint now_;
 };
+
+// The calendar date in China Standard Time (UTC+8, no daylight saving) as
+// "YYYY-MM-DD": the date printed on invoices, forms and letters.
+std::string ChinaDate(int64_t unix_seconds);
 
 }  // namespace sealkey

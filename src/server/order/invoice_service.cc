@@ -36,16 +36,6 @@ struct InvoiceRow {
   }
 };
 
-// China Standard Time (UTC+8), the date printed on the invoice.
-std::string ChinaDate(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds + 8 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 }  // namespace
 
 Status InvoiceService::SetSeller(const SellerDetails& s) {

@@ -12,18 +12,6 @@
 #include "server/order/order_service.h"
 
 namespace sealkey::server {
-namespace {
-
-std::string ChinaDate(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds + 8 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-}  // namespace
 
 Result<Bytes> OrderService::RenderForm(const Account& caller, const Order& o,
                                        ByteView signature_png) {

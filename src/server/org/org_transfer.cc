@@ -14,15 +14,6 @@
 namespace sealkey::server {
 namespace {
 
-std::string ChinaDate(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds + 8 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 Error NothingPending() {
   return Bilingual(ErrorCode::kNotFound, "no transfer is pending", "没有待处理的转让申请",
                    "transfer");
