@@ -4,6 +4,7 @@
 //   sealkey cert reissue -d DEVICE -c CERT [--code C]  (new key after an SMS authorisation)
 //   sealkey cert revoke  --serial S [--reason R]
 //   sealkey cert issued                         (the account's certificates on the platform)
+//   sealkey cert notices                        (certificates the platform asks to reissue)
 // The key pair is made inside the medium and only the CSR leaves it; what
 // the CA returns is checked against its chain and installed into the same
 // container (with the enveloped encryption key of an SM2 dual pair).
@@ -167,6 +168,27 @@ Status Issued(const GlobalOptions& g, const LifecycleOptions&) {
   return Ok();
 }
 
+// B11: what the platform asks of this account (certificates to reissue).
+Status Notices(const GlobalOptions& g, const LifecycleOptions&) {
+  auto doc = ApiCall(g, Principal::kPerson, "GET", "/me/notices");
+  if (!doc) return Fail(doc.error());
+  if (g.json) {
+    PrintJson(*doc);
+    return Ok();
+  }
+  const json notices = (*doc)["notices"];
+  if (notices.empty()) std::cout << Tr("No notices", "没有通知") << "\n";
+  for (const auto& n : notices) {
+    std::cout << Tr("Reissue certificate ", "需补发证书 ") << n.value("serial", "") << ": "
+              << n.value("reason", "") << "\n  "
+              << Tr("run: sealkey cert reissue -d DEVICE -c CERT (this serial in `sealkey cert "
+                    "list`)",
+                    "请运行：sealkey cert reissue -d 介质 -c 证书（`sealkey cert list` 中该序列号）")
+              << "\n";
+  }
+  return Ok();
+}
+
 template <typename F>
 void On(CLI::App* cmd, CommandContext& ctx, std::shared_ptr<LifecycleOptions> o, F f) {
   cmd->callback([&ctx, o, f] { ctx.action = [&ctx, o, f] { return f(ctx.global, *o); }; });
@@ -198,6 +220,8 @@ void RegisterCertLifecycleCommands(CLI::App& cert, CommandContext& ctx) {
                      "cessationOfOperation");
   On(revoke, ctx, o, Revoke);
   On(cert.add_subcommand("issued", "The account's certificates on the platform"), ctx, o, Issued);
+  On(cert.add_subcommand("notices", "What the platform asks: certificates to reissue (B11)"), ctx,
+     o, Notices);
 }
 
 }  // namespace sealkey::cli

@@ -163,6 +163,7 @@ void AddQueue(CLI::App* op, CommandContext& ctx, const char* name, const char* q
 
 void AddOperatorOrderCommands(CLI::App* op, CommandContext& ctx);  // operator_order_commands.cc
 void AddOperatorSelfServiceCommands(CLI::App* op, CommandContext& ctx);  // operator_selfservice_commands.cc
+void AddOperatorCertCommands(CLI::App* op, CommandContext& ctx);  // operator_cert_commands.cc
 
 void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* op = app.add_subcommand("operator", "CA operator: review queues");
@@ -179,6 +180,7 @@ void RegisterOperatorCommands(CLI::App& app, CommandContext& ctx) {
   AddQueue(op, ctx, "org", "orgs", "New organisation queue (B6)", "Save the business licence here");
   AddOperatorOrderCommands(op, ctx);
   AddOperatorSelfServiceCommands(op, ctx);
+  AddOperatorCertCommands(op, ctx);
 }
 
 }  // namespace sealkey::cli

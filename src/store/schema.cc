@@ -371,6 +371,21 @@ const std::vector<Migration>& Migrations() {
            "CREATE UNIQUE INDEX self_service_open ON self_service_applications (phone, product_id)"
            " WHERE state IN ('pending_review', 'approved')",
        }},
+      {15,
+       "notices to certificate holders (B11: a reissue is due)",
+       {
+           "CREATE TABLE cert_notices ("
+           " id {ID},"
+           " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+           " kind TEXT NOT NULL,"
+           " serial TEXT NOT NULL,"
+           " reason TEXT NOT NULL,"
+           " created_by TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " done_at BIGINT NOT NULL DEFAULT 0)",
+           "CREATE INDEX cert_notices_account ON cert_notices (account_id, done_at)",
+           "CREATE UNIQUE INDEX cert_notices_open ON cert_notices (kind, serial) WHERE done_at = 0",
+       }},
   };
   return kMigrations;
 }

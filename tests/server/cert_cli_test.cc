@@ -246,6 +246,48 @@ TEST_P(CertRenewalCliTest, RenewKeepsTheKeyReissueChangesIt) {
   }
 }
 
+// B11 as the manual tells it (4.10.3): the platform asks for a reissue; the
+// holder is texted and sees the notice after logging in; the SMS-authorised
+// reissue replaces the certificate and closes the notice.
+TEST_P(CertRenewalCliTest, PlatformNoticeLeadsToReissue) {
+  testing::TempDir op;
+  CreateOperator(op, "clerk");
+  auto first = J({"cert", "request", "-d", "d1", "--alg", "p256"});
+  std::string serial = first["serial"];
+  EXPECT_TRUE(J({"cert", "notices"})["notices"].empty());
+  // Bad input changes nothing: no reason, an unknown serial.
+  EXPECT_NE(SkIn(op, {"operator", "cert", "reissue-notice", serial, "--reason", "x"})
+                .err.find("reason: "), std::string::npos);
+  EXPECT_NE(SkIn(op, {"operator", "cert", "reissue-notice", "ABCDEF", "--reason", "证书信息变更"})
+                .err.find("serial: "), std::string::npos);
+  EXPECT_TRUE(J({"cert", "notices"})["notices"].empty());
+  auto sent = SkIn(op, {"operator", "cert", "reissue-notice", serial, "--reason", "证书信息变更"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_NE(SkIn(op, {"operator", "cert", "reissue-notice", serial, "--reason", "证书信息变更"})
+                .err.find("serial: "), std::string::npos);  // one open notice per certificate
+  Bytes sms = testing::ReadFileOrDie(server_->data_dir() + "/outbox/sms.jsonl");
+  EXPECT_NE(std::string(sms.begin(), sms.end()).find("需要补发"), std::string::npos);
+  json notices = J({"cert", "notices"})["notices"];
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0]["serial"], serial);
+  EXPECT_EQ(notices[0]["reason"], "证书信息变更");
+  // Only the holder sees it.
+  testing::TempDir other;
+  LoginIn(other, "13700137000");
+  auto theirs = SkIn(other, {"--json", "cert", "notices"});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_TRUE(json::parse(theirs.out)["notices"].empty());
+  // The holder authorises by SMS; the reissue closes the notice.
+  ASSERT_EQ(Sk({"sms", "send", "--phone", "13600136000", "--purpose", "reissue_certificate"}).exit_code, 0);
+  auto reissued = J({"cert", "reissue", "-d", "d1", "-c", Find(serial)["ref"], "--code",
+                     server_->LatestSmsCode("+8613600136000", "reissue_certificate")});
+  ASSERT_TRUE(reissued.contains("serial"));
+  EXPECT_TRUE(J({"cert", "notices"})["notices"].empty());
+  // A revoked certificate cannot be asked for again.
+  EXPECT_NE(SkIn(op, {"operator", "cert", "reissue-notice", serial, "--reason", "证书信息变更"})
+                .err.find("serial: "), std::string::npos);
+}
+
 // Signing asks OCSP first (P-256 and SM2 responses): good, then revoked.
 TEST_P(CertCliTest, SigningIsRefusedOnceRevoked) {
   testing::WriteFile(home_.File("doc.txt"), AsBytes("合同正文\n"));

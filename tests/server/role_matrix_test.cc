@@ -112,6 +112,8 @@ const std::map<std::string, Callers>& Matrix() {
       {"GET /ocsp/{request}", kPublic},
       // Issue 7: the product decides further which identities may order it.
       {"GET /api/v1/products", kPublic},
+      {"POST /api/v1/operator/certificates/{serial}/reissue-notice", kOperatorOnly},
+      {"GET /api/v1/me/notices", kAnyPerson},
       {"GET /api/v1/projects/{id}", kPublic},
       {"POST /api/v1/self-service/apply-code", kPublic},
       {"POST /api/v1/self-service/applications", kPublic},

@@ -13,6 +13,11 @@ using nlohmann::json;
 const std::vector<std::string_view> kAnyChosenIdentity = {"natural_person", "administrator",
                                                           "legal_representative", "employee"};
 
+json NoticeJson(const CertNotice& n) {
+  return {{"id", n.id},         {"kind", n.kind},           {"serial", n.serial},
+          {"reason", n.reason}, {"created_by", n.created_by}, {"created_at", n.created_at}};
+}
+
 template <typename F>
 Handler Person(AccountService& accounts, bool need_identity, F f) {
   return [&accounts, need_identity, f](const HttpRequest& req) -> Result<HttpResponse> {
@@ -114,6 +119,26 @@ void RegisterCertRoutes(Router& router, AccountService& accounts, OperatorServic
                                                     body->value("reason", "unspecified")));
                return NoContent();
              });
+  router.Add("POST", "/api/v1/operator/certificates/{serial}/reissue-notice",
+             [&operators, &certs](const HttpRequest& req) -> Result<HttpResponse> {
+               auto op = operators.Authenticate(req.BearerToken());
+               if (!op) return Fail(op.error());
+               auto body = ParseJsonBody(req);
+               if (!body) return Fail(body.error());
+               auto n = certs.NoticeReissue("operator:" + op->username, req.Param("serial"),
+                                            body->value("reason", ""));
+               if (!n) return Fail(n.error());
+               return JsonResponse(201, NoticeJson(*n));
+             });
+  router.Add("GET", "/api/v1/me/notices",
+             Person(accounts, false, [&certs](const HttpRequest&, const Account& a)
+                                         -> Result<HttpResponse> {
+               auto list = certs.OpenNotices(a);
+               if (!list) return Fail(list.error());
+               json arr = json::array();
+               for (const auto& n : *list) arr.push_back(NoticeJson(n));
+               return JsonResponse(200, {{"notices", arr}});
+             }));
   router.Add("GET", "/crl/{file}", [&certs](const HttpRequest& req) -> Result<HttpResponse> {
     std::string file = req.Param("file");
     const std::string ext = ".crl";

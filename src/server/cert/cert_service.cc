@@ -345,8 +345,16 @@ Result<IssuedBundle> CertService::Reissue(const Account& caller, const std::stri
   auto holder = VerifiedHolder(caller, old->profile);
   if (!holder) return Fail(holder.error());
   SEALKEY_RETURN_IF_ERROR(codes_.Verify(caller.phone, "reissue_certificate", code));
+  // A notice that asked for this reissue is done with it (same transaction).
+  IssueHook close_notice = [&](soci::session& sql, const IssuedBundle&) -> Status {
+    long long now = clock_.NowUnixSeconds();
+    sql << "UPDATE cert_notices SET done_at = :t WHERE kind = 'reissue_due' AND serial = :s"
+           " AND done_at = 0",
+        soci::use(now), soci::use(old->serial);
+    return Ok();
+  };
   return IssueFor(*holder, old->profile, *csr, !old->pair_serial.empty(), old->serial, nullptr,
-                  "reissue");
+                  "reissue", 0, &close_notice);
 }
 
 Status CertService::Revoke(const Account* caller, const std::string& actor,

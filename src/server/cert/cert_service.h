@@ -67,6 +67,15 @@ std::string SerialHex(ByteView serial);
 // The same form of a serial typed as hex ("0d84...", "D84..." are one).
 std::string NormaliseSerial(std::string_view hex);
 
+// A notice to a certificate holder (B11, manual 4.10.3): the platform asks
+// for a reissue ("reissue_due"); the holder sees it after logging in, and
+// it is done once the certificate is reissued.
+struct CertNotice {
+  int64_t id = 0;
+  std::string kind, serial, reason, created_by;
+  int64_t created_at = 0, done_at = 0;
+};
+
 // Runs inside the transaction that stores an issued certificate, after its
 // rows: an error rolls the whole issuance back, so nothing is kept.
 using IssueHook = std::function<Status(soci::session&, const IssuedBundle&)>;
@@ -106,6 +115,16 @@ class CertService {
                                     const std::string& csr, const IssueHook& hook);
   Result<IssuedBundle> Reissue(const Account& caller, const std::string& serial,
                                const std::string& csr, const std::string& code);
+  // cert_notices.cc. An operator (`actor`) tells the holder of the valid
+  // signing certificate `serial` that a reissue is due (`reason`, 2-200
+  // characters), by a notice and an SMS; one open notice per certificate.
+  Result<CertNotice> NoticeReissue(const std::string& actor, const std::string& serial,
+                                   const std::string& reason);
+  // The caller's notices not yet done, oldest first.
+  Result<std::vector<CertNotice>> OpenNotices(const Account& caller);
+  // Where notices are texted (null: not texted).
+  void SetNotifier(SmsGateway* sms) { sms_ = sms; }
+
   // `caller` null: an operator (`actor` names them).
   Status Revoke(const Account* caller, const std::string& actor, const std::string& serial,
                 const std::string& reason);
@@ -153,6 +172,7 @@ class CertService {
   SmsCodes& codes_;
   SecureBuffer kmc_key_;
   const Clock& clock_;
+  SmsGateway* sms_ = nullptr;
   CertPolicy policy_;
   struct CachedCrl {
     Bytes der;

@@ -148,6 +148,7 @@ Result<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions& o, con
   cert_policy.renew_window = o.renew_window;
   p->certs_ = std::make_unique<CertService>(*p->db_, *p->cas_, *p->kyc_, *p->orgs_, *p->codes_,
                                             std::move(*kmc), clock, cert_policy);
+  p->certs_->SetNotifier(p->sms_.get());
   p->catalog_ = std::make_unique<Catalog>(*p->db_, clock);
   if (o.payment_provider == "sandbox") {
     auto sandbox_key = store::LoadOrCreateSecret(o.data_dir, "sandbox-pay.key");
