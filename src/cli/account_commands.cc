@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/account_session.h"
+#include "cli/api_call.h"
 #include "cli/command.h"
 #include "cli/media_call.h"
 #include "cli/output.h"
@@ -195,14 +196,27 @@ Status Login(const GlobalOptions& g, const AccountOptions& o) {
   if (!session) return Fail(session.error());
   SEALKEY_RETURN_IF_ERROR(c->profile.SaveSession(
       {c->api.api_root(), std::move(session->token), session->expires_at, session->account.phone}));
+  // B11: what the platform asks of this account is shown at login (a
+  // failure to fetch it does not undo the login).
+  size_t notices = 0;
+  if (auto n = ApiCall(g, Principal::kPerson, "GET", "/me/notices"); n && n->contains("notices")) {
+    notices = (*n)["notices"].size();
+  }
   if (g.json) {
     PrintJson({{"account", AccountJson(session->account)},
                {"expires_at", session->expires_at},
-               {"new_account", ticket->new_account}});
+               {"new_account", ticket->new_account},
+               {"notices", notices}});
   } else {
     std::cout << Tr("Logged in as ", "已登录：") << session->account.phone;
     if (set_password) std::cout << Tr(" (new account, password set)", "（新账户，密码已设置）");
     std::cout << "\n";
+    if (notices) {
+      std::cout << notices
+                << Tr(" notice(s): certificates to reissue; see `sealkey cert notices`",
+                      " 条通知：有证书需补发；请查看 `sealkey cert notices`")
+                << "\n";
+    }
   }
   return Ok();
 }

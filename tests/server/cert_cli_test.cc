@@ -18,6 +18,7 @@
 #include <atomic>
 #include <filesystem>
 #include <stdexcept>
+#include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -34,7 +35,9 @@ class CertCliTest : public PlatformCliTest {
   testing::SealkeydOptions ServerOptions() override {
     testing::SealkeydOptions o;
     o.before = {{"ca", "init", "--alg", "sm2,p256,rsa2048"}};
-    o.serve_args = {"--review-mode", "auto", "--renew-window", RenewWindow()};
+    // A short SMS resend window: some tests log in again.
+    o.serve_args = {"--review-mode", "auto", "--renew-window", RenewWindow(),
+                    "--sms-resend-seconds", "1"};
     return o;
   }
   virtual std::string RenewWindow() { return "0.3333"; }
@@ -267,6 +270,14 @@ TEST_P(CertRenewalCliTest, PlatformNoticeLeadsToReissue) {
                 .err.find("serial: "), std::string::npos);  // one open notice per certificate
   Bytes sms = testing::ReadFileOrDie(server_->data_dir() + "/outbox/sms.jsonl");
   EXPECT_NE(std::string(sms.begin(), sms.end()).find("需要补发"), std::string::npos);
+  // Shown at the next login.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the resend window
+  ASSERT_EQ(Sk({"sms", "send", "--phone", "13600136000", "--purpose", "login"}).exit_code, 0);
+  auto login = Sk({"login", "--phone", "13600136000", "--code",
+                   server_->LatestSmsCode("+8613600136000", "login"), "--password-stdin"},
+                  "Pass-word1\n");
+  ASSERT_EQ(login.exit_code, 0) << login.err;
+  EXPECT_NE(login.out.find("sealkey cert notices"), std::string::npos) << login.out;
   json notices = J({"cert", "notices"})["notices"];
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_EQ(notices[0]["serial"], serial);
