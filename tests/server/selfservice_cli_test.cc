@@ -270,15 +270,22 @@ TEST_P(SelfServiceCliTest, PreregisteredApplicantsMatchAndInstallAtOnce) {
                            project_, "--csv", op_.File("ok.csv")});
   ASSERT_EQ(stored.exit_code, 0) << stored.err;
   EXPECT_EQ(json::parse(stored.out)["stored"], 2);
-  // The details must match the employer's record; a mismatch keeps the code.
-  std::string code = ApplyCode();
-  auto mismatch = P({"selfservice", "preregistered", "--phone", kPhone, "--code", code, "--name",
-                     "王六", "--id-number", "110101199003074514", "--agree", "-d", "d1",
-                     "--password-stdin"}, kPassword);
+  // Without a valid code nothing about the records is revealed: a wrong
+  // name and a right one get the same answer.
+  auto pre = [&](const std::string& code, const std::string& name) {
+    return P({"selfservice", "preregistered", "--phone", kPhone, "--code", code, "--name", name,
+              "--id-number", "110101199003074514", "--agree", "-d", "d1", "--password-stdin"},
+             kPassword);
+  };
+  EXPECT_NE(pre("000000", "王六").err.find("code: "), std::string::npos);
+  EXPECT_NE(pre("000000", "王五").err.find("code: "), std::string::npos);
+  // With one, the details must match the employer's record.
+  auto mismatch = pre(ApplyCode(), "王六");
   EXPECT_NE(mismatch.err.find("name: "), std::string::npos) << mismatch.err;
   EXPECT_EQ(KeysInMedium(), 0u);
-  auto done = PJ({"selfservice", "preregistered", "--phone", kPhone, "--code", code, "--name", "王五",
-                  "--id-number", "110101199003074514", "--agree", "-d", "d1", "--password-stdin"},
+  auto done = PJ({"selfservice", "preregistered", "--phone", kPhone, "--code", ApplyCode(), "--name",
+                  "王五", "--id-number", "110101199003074514", "--agree", "-d", "d1",
+                  "--password-stdin"},
                  kPassword);
   EXPECT_NE(done["subject"].get<std::string>().find("示例科技有限公司"), std::string::npos);
   EXPECT_FALSE(done["encryption_serial"].get<std::string>().empty());  // SM2 dual pair

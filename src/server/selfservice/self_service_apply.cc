@@ -164,6 +164,10 @@ Result<std::pair<SelfServiceApplication, SelfServiceSession>> SelfService::Apply
   if (!id_number) return Fail(id_number.error());
   if (!typed.email.empty()) SEALKEY_RETURN_IF_ERROR(CheckEmail(typed.email));
   SEALKEY_RETURN_IF_ERROR(CheckPasswordPolicy(r.password, "certificate_password"));
+  // The phone is proven before the employer's records are consulted:
+  // otherwise "no match" against "wrong code" would tell anyone whether a
+  // name and ID number are pre-registered for a number.
+  SEALKEY_RETURN_IF_ERROR(codes_.Verify(r.phone, "self_service_apply", r.code));
   long long prereg = 0;
   Preregistration found;
   {
@@ -184,7 +188,6 @@ Result<std::pair<SelfServiceApplication, SelfServiceSession>> SelfService::Apply
   }
   auto product = CertificateProduct(found.product_id);
   if (!product) return Fail(product.error());
-  SEALKEY_RETURN_IF_ERROR(codes_.Verify(r.phone, "self_service_apply", r.code));
   r.product_id = found.product_id;
   r.details = {typed.name, *id_number, found.details.org_name, found.details.credit_code,
                typed.email};
