@@ -5,7 +5,8 @@
 // extensions), its TBSCertificate taken with i2d_re_X509_tbs, signed by the
 // Signer, and the final
 //   Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
-// written here and parsed back, so what is returned is exactly what was signed.
+// written here (IssueEndEntity parses it back, so what it returns is exactly
+// what was signed).
 // The signature is then verified with the CA certificate's key, except for a
 // key-file signer that OpenCaSigner proved to hold that key (ca_key.h).
 #include "ca/ca.h"
@@ -23,6 +24,7 @@
 #include "ca/ca_key.h"
 #include "crypto/ossl_error.h"
 #include "crypto/random.h"
+#include "crypto/signed_der.h"
 
 namespace sealkey::ca {
 namespace {
@@ -271,7 +273,7 @@ Result<crypto::CsrInfo> CheckCsr(ByteView pem_or_der, const std::set<crypto::Key
   return info;
 }
 
-Result<crypto::Certificate> IssueEndEntity(const CaContext& ca, const IssueRequest& request) {
+Result<IssuedDer> IssueEndEntityDer(const CaContext& ca, const IssueRequest& request) {
   auto ca_key = ca.cert.PublicKeyOf();
   if (!ca_key) return Fail(ca_key.error());
   SEALKEY_RETURN_IF_ERROR(CheckContext(ca, *ca_key));
@@ -293,19 +295,24 @@ Result<crypto::Certificate> IssueEndEntity(const CaContext& ca, const IssueReque
   // SHA-256 for ECDSA and RSA (PKCS#1 v1.5); SM2 always SM3 with the default ID.
   auto sig = ca.signer->Sign(tbs_bytes, crypto::SignOptions{});
   if (!sig) return Fail(sig.error());
-  Bytes der = der::Sequence({tbs_bytes, *alg, der::BitString(*sig)});
-  auto cert = crypto::Certificate::FromDer(der);
-  if (!cert) return Fail(cert.error());
+  IssuedDer out{der::Sequence({tbs_bytes, *alg, der::BitString(*sig)}), std::move(serial)};
   // A key-file signer was proved to hold this key when the CA was loaded and
   // signs in this process; anything else (an HSM) is checked every time.
-  if (IsProvenKeyFileSigner(ca.signer, *ca_key)) return cert;
-  if (auto ok = cert->VerifySignature(*ca_key); !ok) {
+  if (IsProvenKeyFileSigner(ca.signer, *ca_key)) return out;
+  if (auto ok = crypto::VerifySignedDer(out.der, *ca_key, crypto::SignOptions{}, "certificate");
+      !ok) {
     return Fail(ErrorCode::kVerifyFailed,
                 "the CA signer produced a signature the CA certificate's key does not verify "
                 "(wrong key?): " + ok.error().message,
                 "key");
   }
-  return cert;
+  return out;
+}
+
+Result<crypto::Certificate> IssueEndEntity(const CaContext& ca, const IssueRequest& request) {
+  auto issued = IssueEndEntityDer(ca, request);
+  if (!issued) return Fail(issued.error());
+  return crypto::Certificate::FromDer(issued->der);
 }
 
 }  // namespace sealkey::ca

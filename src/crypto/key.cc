@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 
 #include "crypto/ec_group.h"
+#include "crypto/ec_spki.h"
 #include "crypto/ossl_error.h"
 #include "crypto/sm2.h"
 
@@ -170,6 +171,15 @@ Result<PublicKey> PublicKey::Adopt(UniquePtr<EVP_PKEY> pkey) {
 }
 
 Result<PublicKey> PublicKey::FromDer(ByteView spki) {
+  // SM2 and P-256 keys with an uncompressed point: our own reader and a
+  // parameter import, several times faster than OpenSSL 3.0's decoder chain
+  // (ec_spki.h). The point is checked to be on the curve either way.
+  // Anything else, or a point that fails the check, goes to OpenSSL, so
+  // errors read as they always have.
+  if (auto ec = ParseEcSpki(spki);
+      ec && ec->point.size() == 1 + 2 * kEcFieldSize && ec->point[0] == 0x04) {
+    if (auto key = FromEcPoint(ec->type, ec->point)) return key;
+  }
   const unsigned char* p = spki.data();
   UniquePtr<EVP_PKEY> pkey(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
   if (!pkey) {
@@ -202,6 +212,16 @@ Result<PublicKey> PublicKey::FromEcPoint(KeyType type, ByteView point) {
 int PublicKey::bits() const { return EVP_PKEY_get_bits(pkey_.get()); }
 
 Bytes PublicKey::ToDer() const {
+  if (type_ != KeyType::kRsa) {
+    // The point as the key holds it (the form OpenSSL's encoder would write).
+    uint8_t point[133];
+    size_t len = 0;
+    if (EVP_PKEY_get_octet_string_param(pkey_.get(), OSSL_PKEY_PARAM_PUB_KEY, point,
+                                        sizeof point, &len) == 1) {
+      return EncodeEcSpki(type_, ByteView(point, len));
+    }
+    ClearOpensslErrors();
+  }
   unsigned char* out = nullptr;
   int len = i2d_PUBKEY(pkey_.get(), &out);
   Bytes der;

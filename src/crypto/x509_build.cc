@@ -181,46 +181,6 @@ Result<Bytes> BuildCsrWithSigner(Signer& signer, const PublicKey& public_key,
   return ToDer(i2d_X509_REQ, req.get());
 }
 
-Result<CsrInfo> VerifyCsr(ByteView data, const SignOptions& options) {
-  UniquePtr<X509_REQ> req;
-  if (AsChars(data).find("-----BEGIN") != std::string_view::npos) {
-    UniquePtr<BIO> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-    req.reset(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
-  } else {
-    const unsigned char* p = data.data();
-    req.reset(d2i_X509_REQ(nullptr, &p, static_cast<long>(data.size())));
-    if (req && p != data.data() + data.size()) {
-      return Fail(ErrorCode::kMalformed, "trailing data after the request", "csr");
-    }
-  }
-  if (!req) return Fail(OpensslError(ErrorCode::kMalformed, "not a PKCS#10 request", "csr"));
-  EVP_PKEY* raw = X509_REQ_get_pubkey(req.get());  // new reference
-  auto pub = PublicKey::Adopt(UniquePtr<EVP_PKEY>(raw));
-  if (!pub) return Fail(pub.error());
-
-  // Proof of possession. SM2 goes over the exact TBS bytes with the explicit
-  // ID (see signed_der.h); other algorithms through OpenSSL, which honours the
-  // request's own digest choice.
-  Status ok = Ok();
-  if (pub->type() == KeyType::kSm2) {
-    unsigned char* der = nullptr;
-    int len = i2d_X509_REQ(req.get(), &der);
-    Bytes der_bytes(der, der + (len > 0 ? len : 0));
-    OPENSSL_free(der);
-    ok = VerifySignedDer(der_bytes, *pub, options, "csr");
-  } else if (X509_REQ_verify(req.get(), pub->get()) != 1) {
-    ClearOpensslErrors();
-    ok = Fail(ErrorCode::kVerifyFailed, "signature does not verify", "csr");
-  }
-  if (!ok) {
-    return Fail(ErrorCode::kVerifyFailed,
-                "the request's signature does not verify (no proof of possession): " +
-                    ok.error().message,
-                "csr");
-  }
-  return CsrInfo{ReadName(X509_REQ_get_subject_name(req.get())), std::move(*pub)};
-}
-
 Result<Certificate> IssueCertificate(const CertificateTemplate& t, const PublicKey& subject_key,
                                      const PrivateKey& issuer_key, const Certificate* issuer,
                                      const SignOptions& options) {

@@ -211,6 +211,27 @@ INSTANTIATE_TEST_SUITE_P(Algs, IssueTest,
                            return std::string(crypto::KeyAlgToken(info.param));
                          });
 
+// CertService records a certificate from its request and IssueEndEntityDer's
+// serial without parsing it back: those must be what the certificate says.
+TEST_P(IssueTest, DerIssuanceRecordsWhatTheCertificateSays) {
+  const TestCa& ca = CaFor(GetParam());
+  auto pub = PublicOf(KeyFor(GetParam() == KeyAlg::kSm2 ? KeyAlg::kSm2 : KeyAlg::kEcP256));
+  for (Profile profile : {Profile::kPersonal, Profile::kOrganisation, Profile::kEmployee}) {
+    SCOPED_TRACE(std::string(ProfileToken(profile)));
+    IssueRequest r = Request(pub, profile, CertUsage::kSigning);
+    auto issued = IssueEndEntityDer(ca.ctx, r);
+    ASSERT_OK(issued);
+    auto cert = crypto::Certificate::FromDer(issued->der);
+    ASSERT_OK(cert);
+    auto info = cert->Info();
+    EXPECT_EQ(info.serial, HexEncodeUpper(issued->serial));
+    EXPECT_EQ(crypto::FormatName(info.subject), crypto::FormatName(r.subject));
+    EXPECT_EQ(info.not_before, r.not_before);
+    EXPECT_EQ(info.not_after, r.not_after);
+    EXPECT_OK(cert->VerifySignature(*ca.h.issuing.PublicKeyOf()));
+  }
+}
+
 // SetSubjectKey writes EC keys without OpenSSL's encoder: the certificate
 // must carry exactly the key's own SubjectPublicKeyInfo, and its SKI must be
 // the SHA-1 of the key's bit string (RFC 5280 4.2.1.2 method 1).

@@ -38,14 +38,11 @@ Status CheckProfileRole(const Account& caller, ca::Profile p) {
   return Fail(ErrorCode::kInvalidArgument, "unknown profile", "profile");
 }
 
-struct NewCert {
-  crypto::Certificate cert;
-  CertRecord record;
-};
-
-Result<NewCert> IssueOne(const ca::CaContext& ca, const crypto::PublicKey& key,
-                         const std::vector<crypto::NameEntry>& subject, ca::Profile profile,
-                         crypto::CertUsage usage, int64_t now, int days) {
+// The certificate is not parsed back: its record comes from the request
+// (subject, validity) and the serial the CA gave it.
+Result<CertRecord> IssueOne(const ca::CaContext& ca, const crypto::PublicKey& key,
+                            const std::vector<crypto::NameEntry>& subject, ca::Profile profile,
+                            crypto::CertUsage usage, int64_t now, int days) {
   ca::IssueRequest req;
   req.subject_key = &key;
   req.subject = subject;
@@ -53,20 +50,19 @@ Result<NewCert> IssueOne(const ca::CaContext& ca, const crypto::PublicKey& key,
   req.usage = usage;
   req.not_before = now - 60;  // a minute of clock skew
   req.not_after = now + int64_t{days} * 86400;
-  auto cert = ca::IssueEndEntity(ca, req);
+  auto cert = ca::IssueEndEntityDer(ca, req);
   if (!cert) return Fail(cert.error());
-  auto info = cert->Info();
   CertRecord r;
-  r.serial = NormaliseSerial(info.serial);
+  r.serial = SerialHex(cert->serial);
   r.ca_id = ca.id;
   r.profile = std::string(ca::ProfileToken(profile));
   r.usage = usage == crypto::CertUsage::kEncryption ? "encryption" : "signing";
-  r.subject = crypto::FormatName(info.subject);
-  r.not_before = info.not_before;
-  r.not_after = info.not_after;
+  r.subject = crypto::FormatName(subject);
+  r.not_before = req.not_before;
+  r.not_after = req.not_after;
   r.status = "good";
-  r.der = cert->Der();
-  return NewCert{std::move(*cert), std::move(r)};
+  r.der = std::move(cert->der);
+  return r;
 }
 
 void InsertCert(soci::session& sql, const CertRecord& r, const std::string& key_hash) {
@@ -182,7 +178,7 @@ Result<IssuedBundle> CertService::IssueFor(const CheckedHolder& holder,
                        days);
   if (!sign) return Fail(sign.error());
   IssuedBundle out;
-  out.cert = sign->record;
+  out.cert = *sign;
   out.cert.account_id = caller.id;
   out.cert.identity_id = caller.identity_id;
   out.cert.created_at = now;
@@ -199,7 +195,7 @@ Result<IssuedBundle> CertService::IssueFor(const CheckedHolder& holder,
                         days);
     if (!enc) return Fail(enc.error());
     enc_key_hash = KeyHash(*enc_pub);
-    out.encryption = enc->record;
+    out.encryption = *enc;
   } else if (dual) {
     // The KMC: a fresh encryption key pair, escrowed and enveloped to the
     // signing key, so only the medium holding that key can open it.
@@ -219,7 +215,7 @@ Result<IssuedBundle> CertService::IssueFor(const CheckedHolder& holder,
                                    AsBytes("sealkey-kmc:" + enc_key_hash), pkcs8->span());
     if (!escrow) return Fail(escrow.error());
     sealed = Base64Encode(*escrow);
-    out.encryption = enc->record;
+    out.encryption = *enc;
     out.envelope = std::move(*envelope);
   }
   if (out.encryption) {
