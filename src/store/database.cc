@@ -114,12 +114,25 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, size_t 
 }
 
 Status InTransaction(Database& db, const std::function<Status(soci::session&)>& fn) {
-  auto lease = db.Borrow();
-  soci::session& sql = lease.sql();
   // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a transaction
   // that reads and then writes waits (busy timeout) instead of failing with
-  // "database is locked" when another connection committed in between.
+  // "database is locked" when another connection committed in between; this
+  // process's writers wait on sqlite_writer_ first. A transaction started
+  // inside another on the same thread (never done on purpose) does not take
+  // the mutex again: it meets SQLite's lock and times out as it always did.
   bool sqlite = db.backend() == Backend::kSqlite;
+  thread_local const Database* writing = nullptr;
+  std::unique_lock<std::mutex> writer;
+  if (sqlite && writing != &db) writer = std::unique_lock<std::mutex>(db.sqlite_writer_);
+  const Database* outer = writing;
+  if (writer) writing = &db;
+  struct Restore {
+    const Database*& slot;
+    const Database* value;
+    ~Restore() { slot = value; }
+  } restore{writing, outer};
+  auto lease = db.Borrow();
+  soci::session& sql = lease.sql();
   bool open = false;
   try {
     if (sqlite) sql << "BEGIN IMMEDIATE";

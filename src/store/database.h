@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "base/error.h"
@@ -52,7 +53,14 @@ class Database {
   Lease Borrow();
 
  private:
+  friend Status InTransaction(Database& db, const std::function<Status(soci::session&)>& fn);
   Database() = default;
+  // SQLite has one writer at a time. Its busy handler waits for the lock by
+  // sleeping (1, 2, 5, 10 ... ms), far longer than a write transaction here
+  // takes, so this process's writers queue on a mutex instead and wake as
+  // soon as the writer before them commits. Other processes still meet the
+  // busy timeout.
+  std::mutex sqlite_writer_;
   Backend backend_ = Backend::kSqlite;
   int schema_version_ = 0;
   size_t pool_size_ = 0;
