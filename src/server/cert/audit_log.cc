@@ -15,12 +15,13 @@ std::string AuditHash(const std::string& prev_hash, int64_t id, int64_t at,
 }
 
 Status AppendAudit(soci::session& sql, const Clock& clock, const AuditEntry& e) {
-  // Taking the head row first serialises concurrent appends.
-  sql << "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1";
+  // Taking the head row first serialises concurrent appends; RETURNING reads
+  // the new id and the previous hash in the same statement.
   long long id = 0, at = clock.NowUnixSeconds();
   std::string prev;
-  sql << "SELECT last_id, last_hash FROM audit_head WHERE id = 1", soci::into(id),
-      soci::into(prev);
+  sql << "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash",
+      soci::into(id), soci::into(prev);
+  if (!sql.got_data()) return Fail(ErrorCode::kInternal, "the audit head row is missing");
   std::string hash = AuditHash(prev, id, at, e);
   sql << "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash)"
          " VALUES (:i, :t, :a, :c, :s, :d, :p, :h)",
