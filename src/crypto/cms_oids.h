@@ -1,5 +1,5 @@
-// Internal to cms_sign.cc and cms_verify.cc: the object identifiers CMS
-// (RFC 5652) needs, the AlgorithmIdentifiers sealkey writes and accepts, and
+// Internal to sealkey::crypto (cms_sign.cc, cms_verify.cc, csr_verify.cc):
+// the object identifiers CMS (RFC 5652) needs, the AlgorithmIdentifiers sealkey writes and accepts, and
 // IssuerAndSerialNumber taken verbatim from a certificate's DER.
 //
 // OIDs are kept as the contents octets of their DER encoding (no tag or

@@ -17,6 +17,7 @@
 
 #include "base/der.h"
 #include "base/encoding.h"
+#include "crypto/cms_oids.h"
 #include "crypto/ec_spki.h"
 #include "crypto/ossl_error.h"
 #include "crypto/signed_der.h"
@@ -25,11 +26,9 @@
 namespace sealkey::crypto {
 namespace {
 
-constexpr uint8_t kOidSm3WithSm2[] = {0x2a, 0x81, 0x1c, 0xcf,
-                                      0x55, 0x01, 0x83, 0x75};  // 1.2.156.10197.1.501
-constexpr uint8_t kOidEcdsaSha256[] = {0x2a, 0x86, 0x48, 0xce,
-                                       0x3d, 0x04, 0x03, 0x02};  // 1.2.840.10045.4.3.2
-constexpr uint8_t kContext0 = 0xa0;                               // [0] attributes
+using cms::kOidEcdsaSha256;
+using cms::kOidSm3WithSm2;
+constexpr uint8_t kContext0 = 0xa0;  // [0] attributes
 
 bool Same(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
