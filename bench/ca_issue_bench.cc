@@ -364,7 +364,7 @@ void Phases(Platform& p, const Account& account, CsrPool& pool, const Row& row) 
       [&] { return !p.certs().ChainOf(ca->id).empty(); },
       [&] {
         return Must(store::InTransaction(p.db(), [&](soci::session& sql) {
-                 return server::AppendAudit(sql, SystemClock::Instance(),
+                 return server::AppendAudit(p.db(), sql, SystemClock::Instance(),
                                             {"bench", "bench", "cert:0", R"({"bench":true})"});
                }), "audit"), true;
       }};

@@ -78,6 +78,26 @@ Database::~Database() = default;
 
 Lease Database::Borrow() { return Lease(pool_.get(), pool_->lease()); }
 
+std::shared_ptr<void> Database::Prepared(const soci::session& sql, const void* key,
+                                         const std::function<std::shared_ptr<void>()>& make) {
+  {
+    std::lock_guard<std::mutex> lock(prepared_mu_);
+    auto it = prepared_.find({&sql, key});
+    if (it != prepared_.end()) return it->second;
+  }
+  // Prepared outside the lock: only the thread holding this connection's
+  // Lease can ask for its entries, so no other thread adds this one.
+  std::shared_ptr<void> entry = make();
+  std::lock_guard<std::mutex> lock(prepared_mu_);
+  prepared_[{&sql, key}] = entry;
+  return entry;
+}
+
+void Database::ForgetPrepared(const soci::session& sql, const void* key) {
+  std::lock_guard<std::mutex> lock(prepared_mu_);
+  prepared_.erase({&sql, key});
+}
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& url, size_t pool_size) {
   std::unique_ptr<Database> db(new Database());
   db->backend_ = url.starts_with("postgresql://") || url.starts_with("postgres://")

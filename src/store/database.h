@@ -7,9 +7,11 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "base/error.h"
 
@@ -52,6 +54,15 @@ class Database {
   int schema_version() const { return schema_version_; }
   Lease Borrow();
 
+  // Statements prepared once per connection and run again with new values
+  // (store/prepared.h). `key` names the statement; `make` prepares it on
+  // `sql`, a connection of this Database, the first time. Entries live until
+  // the Database closes, or until forgotten after a failure; a connection's
+  // entries are used only by the thread holding its Lease.
+  std::shared_ptr<void> Prepared(const soci::session& sql, const void* key,
+                                 const std::function<std::shared_ptr<void>()>& make);
+  void ForgetPrepared(const soci::session& sql, const void* key);
+
  private:
   friend Status InTransaction(Database& db, const std::function<Status(soci::session&)>& fn);
   Database() = default;
@@ -65,6 +76,9 @@ class Database {
   int schema_version_ = 0;
   size_t pool_size_ = 0;
   std::unique_ptr<soci::connection_pool> pool_;
+  // Declared after pool_, so destroyed before the connections it refers to.
+  std::mutex prepared_mu_;
+  std::map<std::pair<const soci::session*, const void*>, std::shared_ptr<void>> prepared_;
 };
 
 // Runs `fn` in a transaction on a borrowed connection, committing if it

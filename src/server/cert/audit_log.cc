@@ -4,6 +4,7 @@
 
 #include "base/encoding.h"
 #include "crypto/digest.h"
+#include "store/prepared.h"
 
 namespace sealkey::server {
 
@@ -14,20 +15,52 @@ std::string AuditHash(const std::string& prev_hash, int64_t id, int64_t at,
   return HexEncode(crypto::Hash(crypto::HashAlg::kSm3, AsBytes(text)));
 }
 
-Status AppendAudit(soci::session& sql, const Clock& clock, const AuditEntry& e) {
+namespace {
+
+struct InsertEntry {
+  long long id = 0, at = 0;
+  std::string actor, action, subject, details, prev, hash;
+  soci::statement st;
+  explicit InsertEntry(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO audit_log (id, at, actor, action, subject, details,"
+                           " prev_hash, hash) VALUES (:i, :t, :a, :c, :s, :d, :p, :h)",
+            soci::use(id), soci::use(at), soci::use(actor), soci::use(action), soci::use(subject),
+            soci::use(details), soci::use(prev), soci::use(hash))) {}
+};
+
+struct SetHeadHash {
+  std::string hash;
+  soci::statement st;
+  explicit SetHeadHash(soci::session& sql)
+      : st((sql.prepare << "UPDATE audit_head SET last_hash = :h WHERE id = 1",
+            soci::use(hash))) {}
+};
+
+}  // namespace
+
+Status AppendAudit(store::Database& db, soci::session& sql, const Clock& clock,
+                   const AuditEntry& e) {
   // Taking the head row first serialises concurrent appends; RETURNING reads
-  // the new id and the previous hash in the same statement.
+  // the new id and the previous hash in the same statement. (Not a prepared
+  // statement: one that returns a row must be finished before COMMIT, which
+  // a one-off statement is when it goes out of scope.)
   long long id = 0, at = clock.NowUnixSeconds();
   std::string prev;
   sql << "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash",
       soci::into(id), soci::into(prev);
   if (!sql.got_data()) return Fail(ErrorCode::kInternal, "the audit head row is missing");
   std::string hash = AuditHash(prev, id, at, e);
-  sql << "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash)"
-         " VALUES (:i, :t, :a, :c, :s, :d, :p, :h)",
-      soci::use(id), soci::use(at), soci::use(e.actor), soci::use(e.action),
-      soci::use(e.subject), soci::use(e.details), soci::use(prev), soci::use(hash);
-  sql << "UPDATE audit_head SET last_hash = :h WHERE id = 1", soci::use(hash);
+  store::Run<InsertEntry>(db, sql, [&](InsertEntry& row) {
+    row.id = id;
+    row.at = at;
+    row.actor = e.actor;
+    row.action = e.action;
+    row.subject = e.subject;
+    row.details = e.details;
+    row.prev = prev;
+    row.hash = hash;
+  });
+  store::Run<SetHeadHash>(db, sql, [&](SetHeadHash& head_hash) { head_hash.hash = hash; });
   return Ok();
 }
 

@@ -39,8 +39,10 @@ struct AuditReport {
 std::string AuditHash(const std::string& prev_hash, int64_t id, int64_t at,
                       const AuditEntry& entry);
 
-// Appends inside the caller's transaction on `sql`.
-Status AppendAudit(soci::session& sql, const Clock& clock, const AuditEntry& entry);
+// Appends inside the caller's transaction on `sql`, a connection of `db`
+// (its statements are prepared once per connection).
+Status AppendAudit(store::Database& db, soci::session& sql, const Clock& clock,
+                   const AuditEntry& entry);
 
 // Walks the whole chain.
 Result<AuditReport> VerifyAudit(store::Database& db);

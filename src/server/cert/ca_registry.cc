@@ -87,7 +87,7 @@ Status StoreCa(store::Database& db, const Clock& clock, const std::string& id,
         soci::use(key.kind), soci::use(key.path), soci::use(key.token_label),
         soci::use(key.key_label), soci::use(key.pin_file), soci::use(now);
     nlohmann::json details = {{"family", family}, {"key", key.kind}};
-    return AppendAudit(sql, clock, {"sealkeyd", action, "ca:" + id, details.dump()});
+    return AppendAudit(db, sql, clock, {"sealkeyd", action, "ca:" + id, details.dump()});
   }));
   if (exists) return Fail(ErrorCode::kAlreadyExists, "a CA with this id exists", "--id");
   return Ok();

@@ -15,6 +15,7 @@
 #include "server/cert/audit_log.h"
 #include "server/cert/cert_rows.h"
 #include "server/http/router.h"
+#include "store/prepared.h"
 
 namespace sealkey::server {
 namespace {
@@ -65,17 +66,39 @@ Result<CertRecord> IssueOne(const ca::CaContext& ca, const crypto::PublicKey& ke
   return r;
 }
 
-void InsertCert(soci::session& sql, const CertRecord& r, const std::string& key_hash) {
-  long long account = r.account_id, identity = r.identity_id, nb = r.not_before,
-            na = r.not_after, created = r.created_at;
-  std::string der = Base64Encode(r.der);
-  sql << "INSERT INTO certificates (serial, ca_id, account_id, identity_id, profile, usage,"
-         " subject, key_sha256, not_before, not_after, der, status, pair_serial, replaces,"
-         " created_at) VALUES (:s, :c, :a, :i, :p, :u, :j, :k, :nb, :na, :d, 'good', :ps, :r, :t)",
-      soci::use(r.serial), soci::use(r.ca_id), soci::use(account), soci::use(identity),
-      soci::use(r.profile), soci::use(r.usage), soci::use(r.subject), soci::use(key_hash),
-      soci::use(nb), soci::use(na), soci::use(der), soci::use(r.pair_serial),
-      soci::use(r.replaces), soci::use(created);
+struct CertInsert {
+  std::string serial, ca_id, profile, usage, subject, key_hash, der, pair_serial, replaces;
+  long long account = 0, identity = 0, not_before = 0, not_after = 0, created = 0;
+  soci::statement st;
+  explicit CertInsert(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO certificates (serial, ca_id, account_id, identity_id,"
+                           " profile, usage, subject, key_sha256, not_before, not_after, der,"
+                           " status, pair_serial, replaces, created_at) VALUES (:s, :c, :a, :i,"
+                           " :p, :u, :j, :k, :nb, :na, :d, 'good', :ps, :r, :t)",
+            soci::use(serial), soci::use(ca_id), soci::use(account), soci::use(identity),
+            soci::use(profile), soci::use(usage), soci::use(subject), soci::use(key_hash),
+            soci::use(not_before), soci::use(not_after), soci::use(der), soci::use(pair_serial),
+            soci::use(replaces), soci::use(created))) {}
+};
+
+void InsertCert(store::Database& db, soci::session& sql, const CertRecord& r,
+                const std::string& key_hash) {
+  store::Run<CertInsert>(db, sql, [&](CertInsert& row) {
+    row.serial = r.serial;
+    row.ca_id = r.ca_id;
+    row.account = r.account_id;
+    row.identity = r.identity_id;
+    row.profile = r.profile;
+    row.usage = r.usage;
+    row.subject = r.subject;
+    row.key_hash = key_hash;
+    row.not_before = r.not_before;
+    row.not_after = r.not_after;
+    row.der = Base64Encode(r.der);
+    row.pair_serial = r.pair_serial;
+    row.replaces = r.replaces;
+    row.created = r.created_at;
+  });
 }
 
 // Revokes `serial` and its pair inside a transaction.
@@ -231,13 +254,13 @@ Result<IssuedBundle> CertService::IssueFor(const CheckedHolder& holder,
     if (!replaces.empty()) {
       RevokeIn(sql, replaces, static_cast<int>(ca::RevocationReason::kSuperseded), now);
     }
-    InsertCert(sql, out.cert, key_hash);
+    InsertCert(db_, sql, out.cert, key_hash);
     nlohmann::json details = {{"ca", out.cert.ca_id},       {"profile", out.cert.profile},
                               {"subject", out.cert.subject}, {"key_sha256", key_hash},
                               {"not_after", out.cert.not_after}, {"replaces", replaces},
                               {"pair", out.cert.pair_serial}};
     if (out.encryption) {
-      InsertCert(sql, *out.encryption, enc_key_hash);
+      InsertCert(db_, sql, *out.encryption, enc_key_hash);
       long long t = now;
       if (renew_pair) {
         sql << "INSERT INTO escrowed_keys (serial, sealed_key, created_at)"
@@ -248,7 +271,7 @@ Result<IssuedBundle> CertService::IssueFor(const CheckedHolder& holder,
             soci::use(out.encryption->serial), soci::use(sealed), soci::use(t);
       }
     }
-    SEALKEY_RETURN_IF_ERROR(AppendAudit(sql, clock_, {holder.actor, action,
+    SEALKEY_RETURN_IF_ERROR(AppendAudit(db_, sql, clock_, {holder.actor, action,
                                                       "cert:" + out.cert.serial, details.dump()}));
     return hook ? (*hook)(sql, out) : Ok();
   }));
@@ -368,7 +391,7 @@ Status CertService::Revoke(const Account* caller, const std::string& actor,
     RevokeIn(sql, cert->serial, static_cast<int>(*reason), now);
     nlohmann::json details = {{"reason", std::string(ca::ReasonToken(*reason))},
                               {"pair", cert->pair_serial}};
-    return AppendAudit(sql, clock_, {actor, "revoke", "cert:" + cert->serial, details.dump()});
+    return AppendAudit(db_, sql, clock_, {actor, "revoke", "cert:" + cert->serial, details.dump()});
   }));
   MarkCrlDirty(cert->ca_id);
   return Ok();
