@@ -8,6 +8,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "store/migrations.h"
+#include "store/prepared.h"
 
 namespace sealkey::store {
 namespace {
@@ -133,6 +134,20 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, size_t 
   return db;
 }
 
+namespace {
+
+// SQLite's transaction statements, kept prepared per connection (prepared.h).
+struct BeginImmediate {
+  soci::statement st;
+  explicit BeginImmediate(soci::session& sql) : st((sql.prepare << "BEGIN IMMEDIATE")) {}
+};
+struct Commit {
+  soci::statement st;
+  explicit Commit(soci::session& sql) : st((sql.prepare << "COMMIT")) {}
+};
+
+}  // namespace
+
 Status InTransaction(Database& db, const std::function<Status(soci::session&)>& fn) {
   // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a transaction
   // that reads and then writes waits (busy timeout) instead of failing with
@@ -155,12 +170,12 @@ Status InTransaction(Database& db, const std::function<Status(soci::session&)>& 
   soci::session& sql = lease.sql();
   bool open = false;
   try {
-    if (sqlite) sql << "BEGIN IMMEDIATE";
+    if (sqlite) Run<BeginImmediate>(db, sql, [](BeginImmediate&) {});
     else sql.begin();
     open = true;
     Status st = fn(sql);
     if (st) {
-      if (sqlite) sql << "COMMIT";
+      if (sqlite) Run<Commit>(db, sql, [](Commit&) {});
       else sql.commit();
     } else {
       if (sqlite) sql << "ROLLBACK";
