@@ -130,4 +130,21 @@ Result<Bytes> Base64Decode(std::string_view text) {
   return out;
 }
 
+Result<Bytes> PemDecode(std::string_view text, std::string_view label) {
+  const std::string header = "-----BEGIN " + std::string(label) + "-----";
+  const std::string footer = "-----END " + std::string(label) + "-----";
+  size_t begin = text.find(header);
+  if (begin == std::string_view::npos) {
+    return Fail(ErrorCode::kNotFound, "no PEM " + std::string(label) + " block");
+  }
+  size_t body = begin + header.size();
+  size_t end = text.find(footer, body);
+  if (end == std::string_view::npos) {
+    return Fail(ErrorCode::kMalformed, "PEM block lacks " + footer);
+  }
+  auto der = Base64Decode(text.substr(body, end - body));
+  if (!der) return Fail(ErrorCode::kMalformed, "invalid base64 in PEM: " + der.error().message);
+  return der;
+}
+
 }  // namespace sealkey

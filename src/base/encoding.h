@@ -22,4 +22,10 @@ std::string Base64Encode(ByteView data);
 // Strict RFC 4648: padding required, ASCII whitespace (line breaks) ignored.
 Result<Bytes> Base64Decode(std::string_view text);
 
+// The bytes of the first PEM block labelled `label` (RFC 7468) in `text`,
+// e.g. label "CERTIFICATE REQUEST". kNotFound when there is no such block;
+// kMalformed when its END line is missing or its body is not base64 (PEM
+// header lines included).
+Result<Bytes> PemDecode(std::string_view text, std::string_view label);
+
 }  // namespace sealkey

@@ -31,19 +31,14 @@ bool NextIs(const der::Reader& r, uint8_t tag) {
 // PEM "CMS" (RFC 7468 section 9) or "PKCS7" block decoded into `storage`.
 Result<ByteView> Unarmor(ByteView input, Bytes& storage) {
   std::string_view text = AsChars(input);
-  size_t begin = text.find("-----BEGIN ");
-  if (input.empty() || input[0] == der::kSequence || begin == std::string_view::npos) {
+  if (input.empty() || input[0] == der::kSequence ||
+      text.find("-----BEGIN ") == std::string_view::npos) {
     return input;
   }
-  for (std::string label : {"CMS", "PKCS7"}) {
-    std::string header = "-----BEGIN " + label + "-----";
-    if (text.compare(begin, header.size(), header) != 0) continue;
-    std::string footer = "-----END " + label + "-----";
-    size_t body = begin + header.size();
-    size_t end = text.find(footer, body);
-    if (end == std::string_view::npos) return Fail(Malformed("PEM block lacks " + footer));
-    auto der = Base64Decode(text.substr(body, end - body));
-    if (!der) return Fail(Malformed("invalid base64 in PEM: " + der.error().message));
+  for (std::string_view label : {"CMS", "PKCS7"}) {
+    auto der = PemDecode(text, label);
+    if (!der && der.error().code == ErrorCode::kNotFound) continue;
+    if (!der) return Fail(Malformed(der.error().message));
     storage = std::move(*der);
     return ByteView(storage);
   }

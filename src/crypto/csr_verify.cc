@@ -30,33 +30,19 @@ using cms::kOidEcdsaSha256;
 using cms::kOidSm3WithSm2;
 constexpr uint8_t kContext0 = 0xa0;  // [0] attributes
 
-bool Same(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
-
 Error NoPossession(const Error& why) {
   return Error{ErrorCode::kVerifyFailed, "csr",
                "the request's signature does not verify (no proof of possession): " + why.message,
                ""};
 }
 
-// The DER inside one PEM "CERTIFICATE REQUEST" block (also the older "NEW
-// CERTIFICATE REQUEST" label) with nothing but whitespace around it and no
-// PEM headers; nullopt otherwise.
+// The DER inside the first PEM "CERTIFICATE REQUEST" block (or the older
+// "NEW CERTIFICATE REQUEST" label); nullopt when there is none or it does not
+// decode (OpenSSL then gives its own answer).
 std::optional<Bytes> PemCsrDer(std::string_view text) {
   for (std::string_view label : {"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"}) {
-    std::string begin = "-----BEGIN " + std::string(label) + "-----";
-    std::string end = "-----END " + std::string(label) + "-----";
-    size_t b = text.find(begin);
-    if (b == std::string_view::npos) continue;
-    size_t e = text.find(end, b);
-    if (e == std::string_view::npos) return std::nullopt;
-    std::string body;
-    for (char c : text.substr(b + begin.size(), e - b - begin.size())) {
-      if (c == ':') return std::nullopt;  // a header line
-      if (c != '\n' && c != '\r' && c != ' ' && c != '\t') body.push_back(c);
-    }
-    auto der = Base64Decode(body);
-    if (!der) return std::nullopt;
-    return std::move(*der);
+    auto der = PemDecode(text, label);
+    if (der) return std::move(*der);
   }
   return std::nullopt;
 }
@@ -82,8 +68,8 @@ std::optional<Result<CsrInfo>> VerifyCommonShape(ByteView der, const SignOptions
 
   auto ec = ParseEcSpki(*spki);
   if (!ec) return std::nullopt;
-  bool sm2 = ec->type == KeyType::kSm2 && Same(*alg_oid, kOidSm3WithSm2);
-  bool p256 = ec->type == KeyType::kEcP256 && Same(*alg_oid, kOidEcdsaSha256) &&
+  bool sm2 = ec->type == KeyType::kSm2 && std::ranges::equal(*alg_oid, kOidSm3WithSm2);
+  bool p256 = ec->type == KeyType::kEcP256 && std::ranges::equal(*alg_oid, kOidEcdsaSha256) &&
               options.hash == HashAlg::kSha256 && !options.rsa_pss;
   if (!sm2 && !p256) return std::nullopt;
   auto key = PublicKey::FromDer(*spki);

@@ -14,8 +14,6 @@ constexpr uint8_t kOidPrime256v1[] = {0x2a, 0x86, 0x48, 0xce,
 constexpr uint8_t kOidSm2Curve[] = {0x2a, 0x81, 0x1c, 0xcf,
                                     0x55, 0x01, 0x82, 0x2d};  // 1.2.156.10197.1.301
 
-bool Same(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
-
 }  // namespace
 
 std::optional<EcSpki> ParseEcSpki(ByteView spki) {
@@ -25,13 +23,13 @@ std::optional<EcSpki> ParseEcSpki(ByteView spki) {
   auto alg = seq->ReadSequence();
   if (!alg) return std::nullopt;
   auto alg_oid = alg->Read(der::kOid);
-  if (!alg_oid || !Same(*alg_oid, kOidEcPublicKey)) return std::nullopt;
+  if (!alg_oid || !std::ranges::equal(*alg_oid, kOidEcPublicKey)) return std::nullopt;
   auto curve = alg->Read(der::kOid);
   if (!curve || !alg->AtEnd()) return std::nullopt;
   KeyType type;
-  if (Same(*curve, kOidSm2Curve)) {
+  if (std::ranges::equal(*curve, kOidSm2Curve)) {
     type = KeyType::kSm2;
-  } else if (Same(*curve, kOidPrime256v1)) {
+  } else if (std::ranges::equal(*curve, kOidPrime256v1)) {
     type = KeyType::kEcP256;
   } else {
     return std::nullopt;

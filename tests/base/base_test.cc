@@ -78,6 +78,20 @@ TEST(EncodingTest, Base64RejectsBadInput) {
   EXPECT_EQ(AsChars(*wrapped), "foobar");
 }
 
+TEST(EncodingTest, PemDecodeFindsTheLabelledBlock) {
+  const std::string text =
+      "note\n-----BEGIN OTHER-----\nYmFy\n-----END OTHER-----\n"
+      "-----BEGIN CERTIFICATE REQUEST-----\nZm9v\nYmFy\n-----END CERTIFICATE REQUEST-----\n";
+  auto csr = PemDecode(text, "CERTIFICATE REQUEST");
+  ASSERT_OK(csr);
+  EXPECT_EQ(AsChars(*csr), "foobar");
+  EXPECT_ERROR_CODE(PemDecode(text, "CMS"), ErrorCode::kNotFound);
+  EXPECT_ERROR_CODE(PemDecode("-----BEGIN CMS-----\nZm9v\n", "CMS"), ErrorCode::kMalformed);
+  EXPECT_ERROR_CODE(PemDecode("-----BEGIN CMS-----\nProc-Type: 4,ENCRYPTED\nZm9v\n-----END CMS-----",
+                              "CMS"),
+                    ErrorCode::kMalformed);  // header lines are not base64
+}
+
 TEST(EncodingTest, HexRoundTripAndSeparators) {
   Bytes b = {0x00, 0xab, 0xcd, 0xef};
   EXPECT_EQ(HexEncode(b), "00abcdef");
